@@ -1,0 +1,27 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+
+namespace Capture.ServiceDefaults.Http;
+
+/// <summary>Adds what a person or a support desk needs to every ProblemDetails: the trace id and the correlation id.</summary>
+public static class ProblemDetailsDefaults
+{
+    public static void Customize(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        problem.Instance ??= context.HttpContext.Request.Path;
+        problem.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
+        if (context.HttpContext.Items[CorrelationMiddleware.ItemKey] is string correlationId)
+        {
+            problem.Extensions["correlationId"] = correlationId;
+        }
+
+        problem.Detail ??= context.ProblemDetails.Status switch
+        {
+            StatusCodes.Status401Unauthorized => "Sign in first: send a bearer token in the Authorization header.",
+            StatusCodes.Status403Forbidden => "Your role or scope does not allow this request.",
+            StatusCodes.Status404NotFound => "Nothing exists at this address.",
+            _ => null,
+        };
+    }
+}

@@ -1,0 +1,61 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Capture.ServiceDefaults.Messaging;
+
+public static class MessagingExtensions
+{
+    public const string ConnectionName = "messaging";
+
+    /// <summary>
+    /// MassTransit over RabbitMQ from <c>ConnectionStrings:messaging</c> (an amqp URI): kebab-case endpoint names
+    /// prefixed by nothing, so queues read like <c>registration-approved</c>; every consumer retries with
+    /// exponential back-off and then MassTransit moves the message to its <c>_error</c> queue; nothing is dropped.
+    /// Publisher confirms are on (MassTransit's default), which the outbox relies on.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configure = null)
+    {
+        var uri = ParseUri(builder.Configuration.GetConnectionString(ConnectionName));
+        builder.Services.AddOptions<MassTransitHostOptions>().Configure(options =>
+        {
+            options.WaitUntilStarted = true;
+            options.StartTimeout = TimeSpan.FromSeconds(60);
+            options.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            configure?.Invoke(bus);
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                endpoint.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
+            });
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(uri, host => host.PublisherConfirmation = true);
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+        return builder;
+    }
+
+    private static Uri ParseUri(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new InvalidOperationException(
+                "ConnectionStrings:messaging is not set: give the RabbitMQ amqp URI, e.g. amqp://guest:guest@127.0.0.1:5672 "
+                + "(environment variable ConnectionStrings__messaging; the AppHost sets it).");
+        }
+
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != "amqp" && uri.Scheme != "amqps"))
+        {
+            throw new InvalidOperationException($"ConnectionStrings:messaging must be an amqp:// or amqps:// URI; got '{uri?.Scheme ?? "something else"}'.");
+        }
+
+        return uri;
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Capture.ServiceDefaults.Persistence;
+
+/// <summary>
+/// Applies pending migrations before the service starts serving. Two instances starting at once must not both
+/// create the database or run one migration twice, so the whole step runs under a PostgreSQL advisory lock
+/// taken on the server's maintenance database (the service's own database may not exist yet).
+/// </summary>
+public sealed partial class DatabaseMigrator<TContext>(IServiceProvider services, ILogger<DatabaseMigrator<TContext>> logger) : IHostedService
+    where TContext : ServiceDbContext
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var connectionString = db.Database.GetConnectionString()!;
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        var maintenance = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+
+        await using var lockConnection = new NpgsqlConnection(maintenance.ConnectionString);
+        await lockConnection.OpenAsync(cancellationToken);
+        var lockKey = LockKey(target.Database ?? typeof(TContext).Name);
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", lockConnection))
+        {
+            take.Parameters.AddWithValue("key", lockKey);
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        try
+        {
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            if (pending.Count > 0)
+            {
+                LogApplying(logger, target.Database, string.Join(", ", pending));
+            }
+
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", lockConnection);
+            release.Parameters.AddWithValue("key", lockKey);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // Stable across processes (string.GetHashCode is randomized per process).
+    private static long LockKey(string database)
+    {
+        ulong hash = 14695981039346656037;
+        foreach (var c in "capture-migrate:" + database)
+        {
+            hash = (hash ^ c) * 1099511628211;
+        }
+
+        return unchecked((long)hash);
+    }
+
+    [LoggerMessage(LogLevel.Information, "Applying migrations to {Database}: {Migrations}")]
+    private static partial void LogApplying(ILogger logger, string? database, string migrations);
+}

@@ -1,0 +1,124 @@
+using System.Net;
+using Minio;
+using Minio.DataModel.Args;
+using Minio.Exceptions;
+
+namespace Capture.ServiceDefaults.Storage;
+
+/// <summary>
+/// <see cref="IObjectStorage"/> on the Minio client. Reads go through a presigned GET on a plain HttpClient with
+/// <c>ResponseHeadersRead</c>: that streams for certain (and works around Minio 7.0.0's failure on ranged GETs),
+/// while uploads use the client's multipart put, which buffers one 5 MiB part at a time.
+/// </summary>
+public sealed class MinioObjectStorage(IMinioClient minio, HttpClient http) : IObjectStorage
+{
+    public static readonly TimeSpan MaxPresignExpiry = TimeSpan.FromHours(1);
+
+    public async Task EnsureBucketAsync(string bucket, CancellationToken cancellationToken = default)
+    {
+        if (await minio.BucketExistsAsync(new BucketExistsArgs().WithBucket(bucket), cancellationToken))
+        {
+            return;
+        }
+
+        try
+        {
+            await minio.MakeBucketAsync(new MakeBucketArgs().WithBucket(bucket), cancellationToken);
+        }
+        catch (MinioException)
+        {
+            // Another instance may have created it between our check and our create; anything else is a real failure.
+            if (!await minio.BucketExistsAsync(new BucketExistsArgs().WithBucket(bucket), cancellationToken))
+            {
+                throw;
+            }
+        }
+    }
+
+    public async Task PutAsync(string bucket, string key, Stream content, long length, string contentType, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        await minio.PutObjectAsync(
+            new PutObjectArgs()
+                .WithBucket(bucket)
+                .WithObject(key)
+                .WithStreamData(content)
+                .WithObjectSize(length)
+                .WithContentType(contentType),
+            cancellationToken);
+    }
+
+    public async Task<StoredObject?> StatAsync(string bucket, string key, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var stat = await minio.StatObjectAsync(new StatObjectArgs().WithBucket(bucket).WithObject(key), cancellationToken);
+            return new StoredObject(key, stat.Size, stat.ContentType, stat.ETag);
+        }
+        catch (ObjectNotFoundException)
+        {
+            return null;
+        }
+        catch (BucketNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<Stream> OpenReadAsync(string bucket, string key, CancellationToken cancellationToken = default)
+    {
+        var url = await PresignGetAsync(bucket, key, TimeSpan.FromMinutes(5));
+        var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            response.Dispose();
+            throw new FileNotFoundException($"Object {bucket}/{key} does not exist.");
+        }
+
+        response.EnsureSuccessStatusCode();
+        return new ResponseStream(await response.Content.ReadAsStreamAsync(cancellationToken), response);
+    }
+
+    public async Task<Uri> PresignGetAsync(string bucket, string key, TimeSpan expiry)
+    {
+        if (expiry <= TimeSpan.Zero || expiry > MaxPresignExpiry)
+        {
+            throw new ArgumentOutOfRangeException(nameof(expiry), expiry, $"A presigned URL lives between 1 second and {MaxPresignExpiry.TotalMinutes} minutes.");
+        }
+
+        var url = await minio.PresignedGetObjectAsync(
+            new PresignedGetObjectArgs().WithBucket(bucket).WithObject(key).WithExpiry((int)Math.Ceiling(expiry.TotalSeconds)));
+        return new Uri(url);
+    }
+
+    public async Task DeleteAsync(string bucket, string key, CancellationToken cancellationToken = default) =>
+        await minio.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(bucket).WithObject(key), cancellationToken);
+
+    /// <summary>Disposes the HTTP response with the body stream.</summary>
+    private sealed class ResponseStream(Stream inner, HttpResponseMessage response) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => response.Content.Headers.ContentLength ?? throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+                response.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using Capture.CaptureIngest.Extensions;
+using Capture.CaptureIngest.Infrastructure;
+using Capture.ServiceDefaults.Messaging;
+using Capture.ServiceDefaults.Persistence;
+
+if (MigrationsCommand.TryRun<CaptureIngestDbContext>(args, options => new CaptureIngestDbContext(options), CaptureIngestDbContext.SchemaName))
+{
+    return;
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddCaptureIngestServices();
+
+var app = builder.Build();
+app.UseServiceDefaults();
+app.MapDefaultEndpoints();
+app.MapOutboxApi(CaptureIngestDbContext.RoutePrefix);
+app.Run();

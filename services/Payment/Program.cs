@@ -1,0 +1,19 @@
+using Capture.Payment.Extensions;
+using Capture.Payment.Infrastructure;
+using Capture.ServiceDefaults.Messaging;
+using Capture.ServiceDefaults.Persistence;
+
+if (MigrationsCommand.TryRun<PaymentDbContext>(args, options => new PaymentDbContext(options), PaymentDbContext.SchemaName))
+{
+    return;
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddPaymentServices();
+
+var app = builder.Build();
+app.UseServiceDefaults();
+app.MapDefaultEndpoints();
+app.MapOutboxApi(PaymentDbContext.RoutePrefix);
+app.Run();

@@ -1,0 +1,16 @@
+using Capture.Registration.Infrastructure;
+using Capture.ServiceDefaults.Messaging;
+using Capture.ServiceDefaults.Persistence;
+
+namespace Capture.Registration.Extensions;
+
+public static class RegistrationServiceExtensions
+{
+    /// <summary>Everything the Registration service is made of: its database (with outbox and inbox), the bus, and its own services.</summary>
+    public static IHostApplicationBuilder AddRegistrationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase<RegistrationDbContext>(RegistrationDbContext.DatabaseName, RegistrationDbContext.SchemaName);
+        builder.AddServiceMessaging();
+        return builder;
+    }
+}

@@ -1,0 +1,19 @@
+using Capture.Verification.Extensions;
+using Capture.Verification.Infrastructure;
+using Capture.ServiceDefaults.Messaging;
+using Capture.ServiceDefaults.Persistence;
+
+if (MigrationsCommand.TryRun<VerificationDbContext>(args, options => new VerificationDbContext(options), VerificationDbContext.SchemaName))
+{
+    return;
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddVerificationServices();
+
+var app = builder.Build();
+app.UseServiceDefaults();
+app.MapDefaultEndpoints();
+app.MapOutboxApi(VerificationDbContext.RoutePrefix);
+app.Run();
