@@ -1,0 +1,61 @@
+using Capture.ServiceDefaults.Http;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Capture.Gateway.Extensions;
+
+public static class GatewayServiceExtensions
+{
+    public const string AuthenticatedPolicy = "default";
+    public const string AnonymousPolicy = "anonymous";
+
+    /// <summary>
+    /// Routes <c>/api/{segment}/**</c> to each service (path unchanged) and <c>/openapi/{segment}.json</c> to the service's
+    /// OpenAPI document. API routes need a valid token here; the service checks the role and scope again.
+    /// Destinations come from <c>services:{name}:http:0</c> (Microsoft.Extensions.ServiceDiscovery.Yarp is not obtainable,
+    /// so the gateway reads the same configuration keys itself).
+    /// </summary>
+    public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
+    {
+        var routes = new List<RouteConfig>();
+        var clusters = new List<ClusterConfig>();
+        var health = builder.Services.AddHealthChecks();
+
+        foreach (var service in DownstreamService.All)
+        {
+            var address = service.Address(builder.Configuration);
+            var destinations = new Dictionary<string, DestinationConfig>();
+            if (address is not null)
+            {
+                destinations["primary"] = new DestinationConfig { Address = address };
+            }
+
+            clusters.Add(new ClusterConfig { ClusterId = service.ResourceName, Destinations = destinations });
+            routes.Add(new RouteConfig
+            {
+                RouteId = service.ResourceName + "-api",
+                ClusterId = service.ResourceName,
+                AuthorizationPolicy = AuthenticatedPolicy,
+                Match = new RouteMatch { Path = $"/api/{service.PathSegment}/{{**rest}}" },
+            });
+            routes.Add(new RouteConfig
+            {
+                RouteId = service.ResourceName + "-openapi",
+                ClusterId = service.ResourceName,
+                AuthorizationPolicy = AnonymousPolicy,
+                Match = new RouteMatch { Path = $"/openapi/{service.PathSegment}.json" },
+                Transforms = [new Dictionary<string, string> { ["PathSet"] = "/openapi/v1.json" }],
+            });
+
+            health.Add(new HealthCheckRegistration(
+                service.ResourceName,
+                sp => new DownstreamHealthCheck(sp.GetRequiredService<IHttpClientFactory>(), address),
+                HealthStatus.Unhealthy,
+                [Microsoft.Extensions.Hosting.Extensions.ReadyTag]));
+        }
+
+        builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
+        builder.Services.AddHttpClient(DownstreamHealthCheck.HttpClientName);
+        return builder;
+    }
+}
