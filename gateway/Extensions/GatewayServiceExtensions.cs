@@ -50,7 +50,8 @@ public static class GatewayServiceExtensions
             health.Add(new HealthCheckRegistration(
                 service.ResourceName,
                 sp => new DownstreamHealthCheck(sp.GetRequiredService<IHttpClientFactory>(), address),
-                HealthStatus.Unhealthy,
+                // Degraded, not Unhealthy: one service down must not take the gateway (and the other four) out of rotation.
+                HealthStatus.Degraded,
                 [Microsoft.Extensions.Hosting.Extensions.ReadyTag]));
         }
 
