@@ -17,6 +17,8 @@ public sealed record AppHostCommandLine
           --infra-only              start only PostgreSQL, RabbitMQ and S3 and print their endpoints as shell exports
           --env-file FILE           with --infra-only: also write those exports to FILE once ready
           --throwaway               with --infra-only: free ports and no-fsync PostgreSQL (the test script uses this)
+          --parent-pid PID          stop everything when process PID ends (tests start the servers this way)
+          --remove-data             with --infra-only: delete the data folder after stopping
         """;
 
     public string DataDirectory { get; init; } = Path.Combine(Paths.RepoRoot, ".data");
@@ -30,6 +32,10 @@ public sealed record AppHostCommandLine
     public bool Throwaway { get; init; }
 
     public string? EnvironmentFile { get; init; }
+
+    public int? ParentPid { get; init; }
+
+    public bool RemoveData { get; init; }
 
     public string? Error { get; init; }
 
@@ -99,6 +105,17 @@ public sealed record AppHostCommandLine
                     }
 
                     result = result with { EnvironmentFile = Path.GetFullPath(file) };
+                    break;
+                case "--parent-pid":
+                    if (!int.TryParse(Value(), out var parent) || parent < 1)
+                    {
+                        return result with { Error = "--parent-pid needs a process id." };
+                    }
+
+                    result = result with { ParentPid = parent };
+                    break;
+                case "--remove-data":
+                    result = result with { RemoveData = true };
                     break;
                 case "-h" or "--help":
                     return result with { Error = "" };

@@ -21,6 +21,19 @@ void OnSignal(PosixSignalContext context)
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 var log = new ConsoleLogSink();
+if (commandLine.ParentPid is { } parentPid)
+{
+    // A watchdog for callers that may die without stopping us (a test process killed by its runner, say).
+    _ = Task.Run(async () =>
+    {
+        while (!shutdown.IsCancellationRequested && ManagedProcess.IsAlive(parentPid))
+        {
+            await Task.Delay(500);
+        }
+
+        await shutdown.CancelAsync();
+    });
+}
 
 if (commandLine.InfrastructureOnly)
 {
@@ -39,6 +52,12 @@ if (commandLine.InfrastructureOnly)
     Console.Out.Write(exports);
     await WaitForShutdownAsync(shutdown.Token);
     log.Write("apphost", "stopping infrastructure", false);
+    await infrastructure.StopAsync();
+    if (commandLine.RemoveData)
+    {
+        Directory.Delete(commandLine.DataDirectory, recursive: true);
+    }
+
     return 0;
 }
 

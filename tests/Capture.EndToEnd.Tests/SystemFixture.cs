@@ -1,0 +1,60 @@
+using Capture.AppHost.Hosting;
+using Capture.Testing;
+
+namespace Capture.EndToEnd.Tests;
+
+/// <summary>
+/// The whole system (five services and the gateway as separate processes) started by the AppHost library, as
+/// Aspire.Hosting.Testing would start an AppHost: on the test run's servers, with databases and a virtual host of
+/// its own, services on free ports, and the test run's signing key.
+/// </summary>
+public sealed class SystemFixture : IAsyncLifetime
+{
+    private readonly MemoryLogSink log = new();
+    private RabbitMqAdmin? admin;
+    private string? virtualHost;
+
+    public CaptureSystem System { get; private set; } = null!;
+
+    public IReadOnlyList<string> Log => log.Lines;
+
+    public HttpClient CreateClient(string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = System.GatewayUri, Timeout = TimeSpan.FromSeconds(30) };
+        return token is null ? client : client.WithToken(token);
+    }
+
+    public async Task InitializeAsync()
+    {
+        var endpoints = await TestInfrastructure.GetAsync();
+        admin = new RabbitMqAdmin(endpoints.RabbitManagement!);
+        virtualHost = await admin.CreateVirtualHostAsync("e2e");
+        System = await CaptureSystem.StartAsync(new CaptureSystemOptions
+        {
+            ExternalInfrastructure = endpoints,
+            ForTests = true,
+            DataDirectory = TestInfrastructure.NewDataDirectory("e2e"),
+            DatabaseSuffix = "_" + Guid.NewGuid().ToString("N")[..12],
+            VirtualHost = virtualHost,
+            SigningKey = TestTokens.SigningKey,
+            Log = log,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (System is not null)
+        {
+            await System.StopAsync();
+        }
+
+        if (admin is not null && virtualHost is not null)
+        {
+            await admin.DeleteVirtualHostAsync(virtualHost);
+            admin.Dispose();
+        }
+    }
+}
+
+[CollectionDefinition(nameof(WholeSystem))]
+public sealed class WholeSystem : ICollectionFixture<SystemFixture>;

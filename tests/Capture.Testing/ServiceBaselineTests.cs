@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Capture.ServiceDefaults.Http;
+using Capture.ServiceDefaults.Messaging;
+using Capture.ServiceDefaults.Persistence;
+using Capture.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Capture.Testing;
+
+/// <summary>
+/// What every service must do, whatever its domain: start on its own migrated database, report its readiness
+/// parts, declare who may call each endpoint, and refuse callers without a token (401) or with the wrong role (403).
+/// Each service's test project runs these against its own Program.
+/// </summary>
+public abstract class ServiceBaselineTests<TProgram>(string databaseKey, string routePrefix, bool usesObjectStorage = false) : IAsyncLifetime
+    where TProgram : class
+{
+    protected ServiceFactory<TProgram> Factory { get; } = new(databaseKey, usesObjectStorage);
+
+    public Task InitializeAsync() => Factory.InitializeAsync();
+
+    public async Task DisposeAsync() => await Factory.DisposeAsync();
+
+    [Fact]
+    public async Task Health_reports_its_own_database_broker_and_store_healthy()
+    {
+        using var client = Factory.CreateClient();
+        using var response = await client.GetAsync("/health");
+        var document = await response.Content.ReadFromJsonAsync<HealthDocument>(JsonSerializerOptions.Web);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotNull(document);
+        Assert.Equal("Healthy", document.Status);
+        Assert.Equal("Healthy", document.Entries[databaseKey].Status);
+        Assert.Contains(document.Entries, e => e.Key.Contains("masstransit", StringComparison.OrdinalIgnoreCase) && e.Value.Status == "Healthy");
+        Assert.Equal(usesObjectStorage, document.Entries.ContainsKey("photos"));
+
+        using var alive = await client.GetAsync("/alive");
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+    }
+
+    [Fact]
+    public async Task Its_database_is_migrated_at_start()
+    {
+        using var client = Factory.CreateClient();
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ServiceDbContext>();
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.NotEmpty(await db.Database.GetAppliedMigrationsAsync());
+        Assert.Equal(0, await db.OutboxMessages.CountAsync());
+    }
+
+    [Fact]
+    public void Every_endpoint_declares_who_may_call_it()
+    {
+        using var client = Factory.CreateClient();
+        var endpoints = Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        Assert.NotEmpty(endpoints);
+        var undeclared = endpoints
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null)
+            .Where(e => !e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => !string.IsNullOrEmpty(a.Roles) || !string.IsNullOrEmpty(a.Policy)))
+            .Select(e => e.RoutePattern.RawText ?? e.DisplayName)
+            .ToList();
+        Assert.True(undeclared.Count == 0, "Endpoints without a role or policy: " + string.Join(", ", undeclared));
+    }
+
+    [Fact]
+    public async Task Without_a_token_an_api_call_is_refused_with_401_problem_details()
+    {
+        using var client = Factory.CreateClient();
+        using var response = await client.GetAsync($"{routePrefix}/ops/outbox");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<ProblemDetails>();
+        Assert.Equal(401, problem?.Status);
+        Assert.False(string.IsNullOrEmpty(problem?.Detail));
+        Assert.True(response.Headers.Contains(CorrelationMiddleware.HeaderName));
+    }
+
+    [Fact]
+    public async Task A_token_signed_with_another_key_is_refused_with_401()
+    {
+        var foreign = DevelopmentTokens.Issue(
+            new DevelopmentTokenRequest(CaptureRoles.Ops, "intruder", null, null, null),
+            new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(new string('z', 40))));
+        using var client = Factory.CreateClient(foreign);
+        using var response = await client.GetAsync($"{routePrefix}/ops/outbox");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(CaptureRoles.Student)]
+    [InlineData(CaptureRoles.CollegeStaff)]
+    [InlineData(CaptureRoles.StationOperator)]
+    [InlineData(CaptureRoles.IntegrationClient)]
+    public async Task With_the_wrong_role_an_ops_call_is_refused_with_403(string role)
+    {
+        using var client = Factory.CreateClient(TestTokens.For(role, college: "law", venue: "venue-1"));
+        using var response = await client.GetAsync($"{routePrefix}/ops/outbox");
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(403, (await response.Content.ReadFromJsonAsync<ProblemDetails>())?.Status);
+    }
+
+    [Fact]
+    public async Task Ops_reads_the_outbox_status()
+    {
+        using var client = Factory.CreateClient(TestTokens.For(CaptureRoles.Ops));
+        var status = await client.GetFromJsonAsync<OutboxStatus>($"{routePrefix}/ops/outbox");
+        Assert.NotNull(status);
+        Assert.Equal(0, status.Pending);
+        Assert.Null(status.LastError);
+    }
+
+    [Fact]
+    public async Task Its_openapi_document_is_served_and_says_who_may_call_each_operation()
+    {
+        using var client = Factory.CreateClient();
+        var document = await client.GetStringAsync("/openapi/v1.json");
+        Assert.Contains($"{routePrefix}/ops/outbox", document, StringComparison.Ordinal);
+        Assert.Contains("Who may call: roles: ops.", document, StringComparison.Ordinal);
+    }
+}
