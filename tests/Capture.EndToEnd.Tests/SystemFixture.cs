@@ -13,6 +13,7 @@ public sealed class SystemFixture : IAsyncLifetime
     private readonly MemoryLogSink log = new();
     private RabbitMqAdmin? admin;
     private string? virtualHost;
+    private string? directory;
 
     public CaptureSystem System { get; private set; } = null!;
 
@@ -33,7 +34,7 @@ public sealed class SystemFixture : IAsyncLifetime
         {
             ExternalInfrastructure = endpoints,
             ForTests = true,
-            DataDirectory = TestInfrastructure.NewDataDirectory("e2e"),
+            DataDirectory = directory = TestInfrastructure.NewDataDirectory("e2e"),
             DatabaseSuffix = "_" + Guid.NewGuid().ToString("N")[..12],
             VirtualHost = virtualHost,
             SigningKey = TestTokens.SigningKey,
@@ -52,6 +53,11 @@ public sealed class SystemFixture : IAsyncLifetime
         {
             await admin.DeleteVirtualHostAsync(virtualHost);
             admin.Dispose();
+        }
+
+        if (directory is not null)
+        {
+            Directory.Delete(directory, recursive: true);
         }
     }
 }

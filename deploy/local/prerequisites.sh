@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what the local system and the tests need and are missing: PostgreSQL server binaries, RabbitMQ,
+# Node.js (for the S3 server) and the S3 server's npm packages. Safe to run again: it installs only what is missing.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+missing=()
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "prerequisites: installing ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "prerequisites: the .NET 10 SDK is required (dotnet on PATH); see https://dot.net" >&2
+  exit 1
+fi
+
+if [ ! -d "$root/deploy/local/s3/node_modules/s3rver" ]; then
+  echo "prerequisites: installing the local S3 server (npm ci)"
+  npm ci --prefix "$root/deploy/local/s3" --no-audit --no-fund --silent
+fi
