@@ -18,10 +18,12 @@ dotnet AppHost/bin/Debug/net10.0/Capture.AppHost.dll --infra-only --throwaway --
 servers=$!
 
 stop_servers() {
+  # SIGTERM, not SIGINT: a background job of a non-interactive shell starts with SIGINT ignored.
   if kill -0 "$servers" 2>/dev/null; then
-    kill -INT "$servers" 2>/dev/null || true
-    wait "$servers" 2>/dev/null || true
+    kill -TERM "$servers" 2>/dev/null || true
+    for _ in $(seq 1 600); do kill -0 "$servers" 2>/dev/null || break; sleep 0.1; done
   fi
+  wait "$servers" 2>/dev/null || true
 }
 trap stop_servers EXIT
 
