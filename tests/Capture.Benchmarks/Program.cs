@@ -1,0 +1,50 @@
+using System.Reflection;
+using Capture.AppHost.Hosting;
+using Capture.Benchmarks;
+using Capture.Testing;
+
+var benchmarks = typeof(IBenchmark).Assembly.GetTypes()
+    .Where(t => typeof(IBenchmark).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+    .Select(t => (IBenchmark)Activator.CreateInstance(t)!)
+    .OrderBy(b => b.Name)
+    .ToList();
+
+var selected = benchmarks.Where(b => args.Contains(b.Name)).ToList();
+if (selected.Count == 0)
+{
+    Console.WriteLine("usage: dotnet run -c Release --project tests/Capture.Benchmarks -- <name> [<name> ...]");
+    foreach (var b in benchmarks)
+    {
+        Console.WriteLine($"  {b.Name,-20} {b.Description}");
+    }
+
+    return args.Length == 0 ? 0 : 2;
+}
+
+var directory = TestInfrastructure.NewDataDirectory("benchmark");
+var log = new MemoryLogSink();
+Console.WriteLine("starting the system (own servers, free ports)...");
+var system = await CaptureSystem.StartAsync(new CaptureSystemOptions
+{
+    ForTests = true,
+    DataDirectory = directory,
+    SigningKey = TestTokens.SigningKey,
+    Log = log,
+});
+try
+{
+    var context = new BenchmarkContext(system);
+    foreach (var benchmark in selected)
+    {
+        Console.WriteLine($"== {benchmark.Name}: {benchmark.Description}");
+        var markdown = await benchmark.RunAsync(context, CancellationToken.None);
+        Console.WriteLine(markdown);
+    }
+}
+finally
+{
+    await system.StopAsync();
+    Directory.Delete(directory, recursive: true);
+}
+
+return 0;
