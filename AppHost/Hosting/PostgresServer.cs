@@ -57,7 +57,7 @@ public sealed class PostgresServer(string dataDirectory, int port, bool throwawa
         process = ManagedProcess.Start(ResourceName, Wrap(asPostgres, Path.Combine(bin, "postgres")), arguments, log);
         await Network.WaitUntilAsync(
             ResourceName,
-            async ct => await RunQuietAsync(Path.Combine(bin, "pg_isready"), ["-h", "127.0.0.1", "-p", Port.ToString(), "-U", "postgres"], ct) == 0,
+            async ct => (await RunQuietAsync(Path.Combine(bin, "pg_isready"), ["-h", "127.0.0.1", "-p", Port.ToString(), "-U", "postgres"], ct)).ExitCode == 0,
             TimeSpan.FromSeconds(60),
             process,
             cancellationToken);
@@ -97,6 +97,15 @@ public sealed class PostgresServer(string dataDirectory, int port, bool throwawa
 
     internal static async Task RunAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken)
     {
+        var (exitCode, output) = await RunQuietAsync(fileName, arguments, cancellationToken);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} failed ({exitCode}):\n{output}");
+        }
+    }
+
+    internal static async Task<(int ExitCode, string Output)> RunQuietAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    {
         var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in arguments)
         {
@@ -107,24 +116,6 @@ public sealed class PostgresServer(string dataDirectory, int port, bool throwawa
         var stdout = p.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = p.StandardError.ReadToEndAsync(cancellationToken);
         await p.WaitForExitAsync(cancellationToken);
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} failed ({p.ExitCode}):\n{await stdout}\n{await stderr}");
-        }
-    }
-
-    internal static async Task<int> RunQuietAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken)
-    {
-        var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in arguments)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var p = System.Diagnostics.Process.Start(info)!;
-        _ = p.StandardOutput.ReadToEndAsync(cancellationToken);
-        _ = p.StandardError.ReadToEndAsync(cancellationToken);
-        await p.WaitForExitAsync(cancellationToken);
-        return p.ExitCode;
+        return (p.ExitCode, await stdout + await stderr);
     }
 }

@@ -8,6 +8,13 @@ public static class OpenApiConventions
 {
     public static OpenApiOptions AddCaptureConventions(this OpenApiOptions options)
     {
+        // No server list: the document is read through the gateway as often as directly, and a client should call
+        // whichever origin it fetched the document from, not the service's internal address.
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Servers?.Clear();
+            return Task.CompletedTask;
+        });
         options.AddOperationTransformer((operation, context, _) =>
         {
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;

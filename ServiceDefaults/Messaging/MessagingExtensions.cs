@@ -18,6 +18,7 @@ public static class MessagingExtensions
     public static IHostApplicationBuilder AddServiceMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configure = null)
     {
         var uri = ParseUri(builder.Configuration.GetConnectionString(ConnectionName));
+        var retry = builder.Configuration.GetSection("Messaging").Get<MessagingRetryOptions>() ?? new MessagingRetryOptions();
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(options =>
         {
             options.WaitUntilStarted = true;
@@ -31,7 +32,7 @@ public static class MessagingExtensions
             configure?.Invoke(bus);
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
-                endpoint.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
+                endpoint.UseMessageRetry(r => r.Exponential(retry.RetryLimit, retry.MinInterval, retry.MaxInterval, retry.IntervalDelta));
             });
             bus.UsingRabbitMq((context, rabbit) =>
             {
@@ -58,4 +59,16 @@ public static class MessagingExtensions
 
         return uri;
     }
+}
+
+/// <summary>How consumers retry before a message goes to the error queue (configuration section <c>Messaging</c>).</summary>
+public sealed record MessagingRetryOptions
+{
+    public int RetryLimit { get; init; } = 5;
+
+    public TimeSpan MinInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan MaxInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan IntervalDelta { get; init; } = TimeSpan.FromMilliseconds(500);
 }

@@ -33,6 +33,18 @@ public sealed partial class DatabaseMigrator<TContext>(IServiceProvider services
 
         try
         {
+            // Create the database here rather than letting EF discover it is missing: EF logs that discovery as errors.
+            await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", lockConnection))
+            {
+                exists.Parameters.AddWithValue("name", target.Database!);
+                if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+                {
+                    LogCreating(logger, target.Database);
+                    await using var create = new NpgsqlCommand($"CREATE DATABASE \"{target.Database!.Replace("\"", "\"\"", StringComparison.Ordinal)}\" ENCODING 'UTF8'", lockConnection);
+                    await create.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+
             var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
             if (pending.Count > 0)
             {
@@ -62,6 +74,9 @@ public sealed partial class DatabaseMigrator<TContext>(IServiceProvider services
 
         return unchecked((long)hash);
     }
+
+    [LoggerMessage(LogLevel.Information, "Creating database {Database}")]
+    private static partial void LogCreating(ILogger logger, string? database);
 
     [LoggerMessage(LogLevel.Information, "Applying migrations to {Database}: {Migrations}")]
     private static partial void LogApplying(ILogger logger, string? database, string migrations);

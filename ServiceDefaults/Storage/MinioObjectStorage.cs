@@ -42,7 +42,7 @@ public sealed class MinioObjectStorage(IMinioClient minio, HttpClient http) : IO
         var url = await minio.PresignedPutObjectAsync(
             new PresignedPutObjectArgs().WithBucket(bucket).WithObject(key).WithExpiry((int)TimeSpan.FromMinutes(15).TotalSeconds));
         // The handler disposes the request content, and with it the stream: the caller's stream is the caller's to close.
-        using var body = new StreamContent(new LeaveOpenStream(content), 64 * 1024);
+        using var body = new StreamContent(new ReadThroughStream(content, onDispose: null), 64 * 1024);
         body.Headers.ContentLength = length;
         body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
         using var response = await http.PutAsync(url, body, cancellationToken);
@@ -81,7 +81,12 @@ public sealed class MinioObjectStorage(IMinioClient minio, HttpClient http) : IO
         }
 
         response.EnsureSuccessStatusCode();
-        return new ResponseStream(await response.Content.ReadAsStreamAsync(cancellationToken), response);
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        return new ReadThroughStream(body, () =>
+        {
+            body.Dispose();
+            response.Dispose();
+        });
     }
 
     public async Task<Uri> PresignGetAsync(string bucket, string key, TimeSpan expiry)
@@ -99,8 +104,8 @@ public sealed class MinioObjectStorage(IMinioClient minio, HttpClient http) : IO
     public async Task DeleteAsync(string bucket, string key, CancellationToken cancellationToken = default) =>
         await minio.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(bucket).WithObject(key), cancellationToken);
 
-    /// <summary>Reads through to a stream without closing it.</summary>
-    private sealed class LeaveOpenStream(Stream inner) : Stream
+    /// <summary>A read-only view of a stream whose disposal does only what <paramref name="onDispose"/> says.</summary>
+    private sealed class ReadThroughStream(Stream inner, Action? onDispose) : Stream
     {
         public override bool CanRead => true;
         public override bool CanSeek => false;
@@ -114,30 +119,12 @@ public sealed class MinioObjectStorage(IMinioClient minio, HttpClient http) : IO
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-
-    /// <summary>Disposes the HTTP response with the body stream.</summary>
-    private sealed class ResponseStream(Stream inner, HttpResponseMessage response) : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => response.Content.Headers.ContentLength ?? throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {
             if (disposing)
             {
-                inner.Dispose();
-                response.Dispose();
+                onDispose?.Invoke();
             }
 
             base.Dispose(disposing);

@@ -59,6 +59,36 @@ public sealed class InboxTests
         Assert.Equal(7, await BalanceAsync(host, ledgerId));
     }
 
+    [Fact]
+    public async Task A_message_that_keeps_failing_ends_in_the_error_queue_and_changes_nothing()
+    {
+        await using var isolated = await Isolated.CreateAsync();
+        var faults = new DepositFaults();
+        var quickRetries = new Dictionary<string, string?>
+        {
+            ["Messaging:RetryLimit"] = "2",
+            ["Messaging:MinInterval"] = "00:00:00.050",
+            ["Messaging:MaxInterval"] = "00:00:00.200",
+            ["Messaging:IntervalDelta"] = "00:00:00.050",
+        };
+        await using var host = await LedgerHost.StartAsync(isolated.DatabaseConnection, isolated.Messaging, new DeliveryLog(), faults, quickRetries);
+        var ledgerId = await OpenLedgerAsync(host);
+
+        var messageId = NewId.NextGuid();
+        faults.FailTimes(messageId, int.MaxValue);
+        await host.Bus.Publish(new DepositMade(ledgerId, 50), c => c.MessageId = messageId);
+
+        using var admin = new RabbitMqAdmin(isolated.Endpoints.RabbitManagement!);
+        var errorQueue = await Eventually.GetAsync(
+            async () => (await admin.QueuesAsync(isolated.VirtualHost)).SingleOrDefault(q => q.Name == "deposit_error"),
+            q => q is { Messages: 1 },
+            TimeSpan.FromSeconds(60),
+            "the message in deposit_error");
+        Assert.Equal(1, errorQueue!.Messages);
+        Assert.Equal(0, await BalanceAsync(host, ledgerId));
+        Assert.Equal(0, await host.InDbAsync(db => db.InboxMessages.CountAsync(m => m.MessageId == messageId)));
+    }
+
     private static async Task<Guid> OpenLedgerAsync(LedgerHost host)
     {
         var id = Guid.NewGuid();
