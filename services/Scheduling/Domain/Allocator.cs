@@ -18,7 +18,7 @@ public sealed record AllocatorResult(IReadOnlyList<AllocatorPlacement> Placement
 /// Proposes a session plan (排期). Rules, in order:
 /// <list type="number">
 /// <item>A session never takes more students than its capacity.</item>
-/// <item>Colleges are placed largest first; a college goes whole into the session that fits it most tightly
+/// <item>Colleges bound to a campus are placed before those free to go anywhere; within each, largest first; a college goes whole into the session that fits it most tightly
 /// (best fit, earliest on ties), so it is kept together and large gaps stay free for large colleges.</item>
 /// <item>A college that fits in no single session is split across consecutive sessions of one venue on one day
 /// (the shortest such run that holds it, earliest on ties), filling each in turn.</item>
@@ -37,7 +37,8 @@ public static class Allocator
 
         var ordered = demands
             .Where(d => d.Headcount > 0)
-            .OrderByDescending(d => d.Headcount)
+            .OrderBy(d => d.CampusCode is null ? 1 : 0)
+            .ThenByDescending(d => d.Headcount)
             .ThenBy(d => d.CollegeCode, StringComparer.Ordinal)
             .ThenBy(d => d.CampusCode, StringComparer.Ordinal);
 
