@@ -46,8 +46,12 @@ public sealed class PostgresServer(string dataDirectory, int port, bool throwawa
                 cancellationToken);
         }
 
+        // Everything connects over TCP; the Unix socket only has to be creatable. Its path is limited to 107 bytes, which a
+        // data folder in a deep checkout (a git worktree, say) exceeds: then the server runs without one.
+        var socketDirectory = (sockets + "/.s.PGSQL." + Port).Length <= 100 ? sockets : string.Empty;
+
         // A server killed hard leaves its pid file; PostgreSQL refuses to start over a live one only.
-        List<string> arguments = [.. WrapArgs(asPostgres, Path.Combine(bin, "postgres")), "-D", cluster, "-p", Port.ToString(), "-k", sockets,
+        List<string> arguments = [.. WrapArgs(asPostgres, Path.Combine(bin, "postgres")), "-D", cluster, "-p", Port.ToString(), "-k", socketDirectory,
             "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=400", "-c", "shared_buffers=128MB"];
         if (throwaway)
         {

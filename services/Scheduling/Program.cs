@@ -1,3 +1,4 @@
+using Capture.Scheduling.Apis;
 using Capture.Scheduling.Extensions;
 using Capture.Scheduling.Infrastructure;
 using Capture.ServiceDefaults.Messaging;
@@ -16,4 +17,10 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapOutboxApi(SchedulingDbContext.RoutePrefix);
+app.MapPlacesApi();
+app.MapPlanApi();
+app.MapStudentApi();
+app.MapCheckInApi();
+app.MapQueueApi();
+app.MapMakeupApi();
 app.Run();

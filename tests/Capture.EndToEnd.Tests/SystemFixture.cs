@@ -19,6 +19,9 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public IReadOnlyList<string> Log => log.Lines;
 
+    /// <summary>The RabbitMQ virtual host the system runs on: tests publish other services' events there.</summary>
+    public string VirtualHost => virtualHost ?? throw new InvalidOperationException("The system has not started.");
+
     public HttpClient CreateClient(string? token = null)
     {
         var client = new HttpClient { BaseAddress = System.GatewayUri, Timeout = TimeSpan.FromSeconds(30) };

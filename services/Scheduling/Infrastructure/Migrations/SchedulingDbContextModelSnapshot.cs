@@ -23,6 +23,703 @@ namespace Capture.Scheduling.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Capture.Scheduling.Domain.Allocation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("CollegeCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("college_code");
+
+                    b.Property<int>("ExpectedHeadcount")
+                        .HasColumnType("integer")
+                        .HasColumnName("expected_headcount");
+
+                    b.Property<int>("Part")
+                        .HasColumnType("integer")
+                        .HasColumnName("part");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_allocations");
+
+                    b.HasIndex("CampaignId", "CollegeCode")
+                        .HasDatabaseName("ix_allocations_campaign_id_college_code");
+
+                    b.HasIndex("SessionId", "CollegeCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_allocations_session_id_college_code");
+
+                    b.ToTable("allocations", "scheduling", t =>
+                        {
+                            t.HasCheckConstraint("ck_allocations_headcount", "expected_headcount > 0");
+                        });
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.ApprovedRegistration", b =>
+                {
+                    b.Property<Guid>("RegistrationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("registration_id");
+
+                    b.Property<DateTimeOffset?>("ApprovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("approved_at");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("Campus")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("campus");
+
+                    b.Property<string>("ClassName")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("class_name");
+
+                    b.Property<string>("CollegeCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("college_code");
+
+                    b.Property<string>("CollegeName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("college_name");
+
+                    b.Property<string>("DegreeLevel")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("degree_level");
+
+                    b.Property<long>("FeeFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("fee_fen");
+
+                    b.Property<string>("MaskedIdNumber")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("masked_id_number");
+
+                    b.Property<string>("SchoolCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("school_code");
+
+                    b.Property<string>("StudentName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("student_name");
+
+                    b.Property<string>("StudentNumber")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("student_number");
+
+                    b.Property<DateTimeOffset?>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("withdrawn_at");
+
+                    b.HasKey("RegistrationId")
+                        .HasName("pk_registrations");
+
+                    b.HasIndex("CampaignId", "CollegeCode")
+                        .HasDatabaseName("ix_registrations_campaign_id_college_code");
+
+                    b.HasIndex("SchoolCode", "StudentNumber")
+                        .HasDatabaseName("ix_registrations_school_code_student_number");
+
+                    b.ToTable("registrations", "scheduling");
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.Campus", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("SchoolCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("school_code");
+
+                    b.HasKey("Id")
+                        .HasName("pk_campuses");
+
+                    b.HasIndex("SchoolCode", "Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_campuses_school_code_code");
+
+                    b.ToTable("campuses", "scheduling");
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.CaptureDay", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<Guid>("CampusId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campus_id");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<string>("SchoolCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("school_code");
+
+                    b.HasKey("Id")
+                        .HasName("pk_capture_days");
+
+                    b.HasIndex("CampusId")
+                        .HasDatabaseName("ix_capture_days_campus_id");
+
+                    b.HasIndex("CampaignId", "CampusId", "Date")
+                        .IsUnique()
+                        .HasDatabaseName("ix_capture_days_campaign_id_campus_id_date");
+
+                    b.ToTable("capture_days", "scheduling");
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.CheckIn", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<DateTimeOffset>("CheckedInAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("checked_in_at");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<bool>("Late")
+                        .HasColumnType("boolean")
+                        .HasColumnName("late");
+
+                    b.Property<string>("OperatorSubject")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("operator_subject");
+
+                    b.Property<string>("OverriddenBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("overridden_by");
+
+                    b.Property<string>("OverrideReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("override_reason");
+
+                    b.Property<Guid>("RegistrationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("registration_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("ShootNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("shoot_number");
+
+                    b.Property<Guid>("StationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("station_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("StatusChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("status_changed_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_check_ins");
+
+                    b.HasIndex("RegistrationId", "SessionId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_check_ins_registration_id_session_id");
+
+                    b.HasIndex("SessionId", "Status")
+                        .HasDatabaseName("ix_check_ins_session_id_status");
+
+                    b.HasIndex("StationId", "Day", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_check_ins_station_id_day_sequence");
+
+                    b.HasIndex("StationId", "Day", "ShootNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ix_check_ins_station_id_day_shoot_number");
+
+                    b.ToTable("check_ins", "scheduling");
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.ClassSlot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AllocationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("allocation_id");
+
+                    b.Property<string>("ClassName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("class_name");
+
+                    b.Property<DateTimeOffset>("EndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ends_at");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_class_slots");
+
+                    b.HasIndex("AllocationId", "ClassName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_class_slots_allocation_id_class_name");
+
+                    b.ToTable("class_slots", "scheduling");
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.MakeupBooking", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("BookedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("booked_at");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
+                    b.Property<Guid>("MakeupSessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("makeup_session_id");
+
+                    b.Property<Guid>("RegistrationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("registration_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_makeup_bookings");
+
+                    b.HasIndex("MakeupSessionId")
+                        .HasDatabaseName("ix_makeup_bookings_makeup_session_id");
+
+                    b.HasIndex("CampaignId", "RegistrationId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_makeup_bookings_campaign_id_registration_id")
+                        .HasFilter("cancelled_at IS NULL");
+
+                    b.ToTable("makeup_bookings", "scheduling");
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.MakeupEligibility", b =>
+                {
+                    b.Property<Guid>("RegistrationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("registration_id");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<DateTimeOffset>("GrantedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("granted_at");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid?>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.HasKey("RegistrationId", "CampaignId")
+                        .HasName("pk_makeup_eligibilities");
+
+                    b.ToTable("makeup_eligibilities", "scheduling");
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.PaymentRecord", b =>
+                {
+                    b.Property<Guid>("PaymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_id");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<DateTimeOffset?>("PaidAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paid_at");
+
+                    b.Property<DateTimeOffset?>("RefundedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("refunded_at");
+
+                    b.Property<Guid>("RegistrationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("registration_id");
+
+                    b.HasKey("PaymentId")
+                        .HasName("pk_payments");
+
+                    b.HasIndex("RegistrationId")
+                        .HasDatabaseName("ix_payments_registration_id");
+
+                    b.ToTable("payments", "scheduling");
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.Session", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Booked")
+                        .HasColumnType("integer")
+                        .HasColumnName("booked");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<int?>("Capacity")
+                        .HasColumnType("integer")
+                        .HasColumnName("capacity");
+
+                    b.Property<Guid>("CaptureDayId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("capture_day_id");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTimeOffset>("EndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ends_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("SchoolCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("school_code");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.Property<Guid>("VenueId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("venue_id");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sessions");
+
+                    b.HasIndex("CaptureDayId")
+                        .HasDatabaseName("ix_sessions_capture_day_id");
+
+                    b.HasIndex("CampaignId", "StartsAt")
+                        .HasDatabaseName("ix_sessions_campaign_id_starts_at");
+
+                    b.HasIndex("VenueId", "StartsAt")
+                        .HasDatabaseName("ix_sessions_venue_id_starts_at");
+
+                    b.ToTable("sessions", "scheduling", t =>
+                        {
+                            t.HasCheckConstraint("ck_sessions_booked", "booked >= 0 AND (capacity IS NULL OR booked <= capacity)");
+
+                            t.HasCheckConstraint("ck_sessions_window", "ends_at > starts_at");
+                        });
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.SessionPlan", b =>
+                {
+                    b.Property<Guid>("CampaignId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<DateTimeOffset?>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("Instructions")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("instructions");
+
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("published_at");
+
+                    b.Property<int>("PublishedVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("published_version");
+
+                    b.Property<string>("SchoolCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("school_code");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("CampaignId")
+                        .HasName("pk_plans");
+
+                    b.ToTable("plans", "scheduling");
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.Station", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("ThroughputPerHour")
+                        .HasColumnType("integer")
+                        .HasColumnName("throughput_per_hour");
+
+                    b.Property<Guid>("VenueId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("venue_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stations");
+
+                    b.HasIndex("VenueId", "Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stations_venue_id_code");
+
+                    b.ToTable("stations", "scheduling", t =>
+                        {
+                            t.HasCheckConstraint("ck_stations_throughput", "throughput_per_hour > 0");
+                        });
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.StationDayCounter", b =>
+                {
+                    b.Property<Guid>("StationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("station_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<int>("LastSequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_sequence");
+
+                    b.HasKey("StationId", "Day")
+                        .HasName("pk_station_day_counters");
+
+                    b.ToTable("station_day_counters", "scheduling");
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.Venue", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Building")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("building");
+
+                    b.Property<Guid>("CampusId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campus_id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Room")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("room");
+
+                    b.Property<string>("SchoolCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("school_code");
+
+                    b.HasKey("Id")
+                        .HasName("pk_venues");
+
+                    b.HasIndex("CampusId")
+                        .HasDatabaseName("ix_venues_campus_id");
+
+                    b.HasIndex("SchoolCode", "Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_venues_school_code_code");
+
+                    b.ToTable("venues", "scheduling");
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.VerifiedCaptureCode", b =>
+                {
+                    b.Property<string>("CodeHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code_hash");
+
+                    b.Property<Guid>("RegistrationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("registration_id");
+
+                    b.Property<DateTimeOffset>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("verified_at");
+
+                    b.HasKey("CodeHash")
+                        .HasName("pk_verified_capture_codes");
+
+                    b.HasIndex("RegistrationId")
+                        .HasDatabaseName("ix_verified_capture_codes_registration_id");
+
+                    b.ToTable("verified_capture_codes", "scheduling");
+                });
+
             modelBuilder.Entity("Capture.ServiceDefaults.Messaging.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
@@ -118,6 +815,105 @@ namespace Capture.Scheduling.Infrastructure.Migrations
                         .HasFilter("published_at IS NULL");
 
                     b.ToTable("outbox_messages", "scheduling");
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.Allocation", b =>
+                {
+                    b.HasOne("Capture.Scheduling.Domain.Session", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_allocations_sessions_session_id");
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.CaptureDay", b =>
+                {
+                    b.HasOne("Capture.Scheduling.Domain.Campus", null)
+                        .WithMany()
+                        .HasForeignKey("CampusId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_capture_days_campuses_campus_id");
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.CheckIn", b =>
+                {
+                    b.HasOne("Capture.Scheduling.Domain.Session", null)
+                        .WithMany()
+                        .HasForeignKey("SessionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_check_ins_sessions_session_id");
+
+                    b.HasOne("Capture.Scheduling.Domain.Station", null)
+                        .WithMany()
+                        .HasForeignKey("StationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_check_ins_stations_station_id");
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.ClassSlot", b =>
+                {
+                    b.HasOne("Capture.Scheduling.Domain.Allocation", null)
+                        .WithMany("ClassSlots")
+                        .HasForeignKey("AllocationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_class_slots_allocations_allocation_id");
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.MakeupBooking", b =>
+                {
+                    b.HasOne("Capture.Scheduling.Domain.Session", null)
+                        .WithMany()
+                        .HasForeignKey("MakeupSessionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_makeup_bookings_sessions_makeup_session_id");
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.Session", b =>
+                {
+                    b.HasOne("Capture.Scheduling.Domain.CaptureDay", null)
+                        .WithMany()
+                        .HasForeignKey("CaptureDayId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_sessions_capture_days_capture_day_id");
+
+                    b.HasOne("Capture.Scheduling.Domain.Venue", null)
+                        .WithMany()
+                        .HasForeignKey("VenueId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_sessions_venues_venue_id");
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.Station", b =>
+                {
+                    b.HasOne("Capture.Scheduling.Domain.Venue", null)
+                        .WithMany()
+                        .HasForeignKey("VenueId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stations_venues_venue_id");
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.Venue", b =>
+                {
+                    b.HasOne("Capture.Scheduling.Domain.Campus", null)
+                        .WithMany()
+                        .HasForeignKey("CampusId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_venues_campuses_campus_id");
+                });
+
+            modelBuilder.Entity("Capture.Scheduling.Domain.Allocation", b =>
+                {
+                    b.Navigation("ClassSlots");
                 });
 #pragma warning restore 612, 618
         }
