@@ -1,6 +1,7 @@
 using Capture.Registration.Infrastructure;
 using Capture.ServiceDefaults.Messaging;
 using Capture.ServiceDefaults.Persistence;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Capture.Registration.Extensions;
 
@@ -11,6 +12,9 @@ public static class RegistrationServiceExtensions
     {
         builder.AddServiceDatabase<RegistrationDbContext>(RegistrationDbContext.DatabaseName, RegistrationDbContext.SchemaName);
         builder.AddServiceMessaging();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(CaptureCodeKey.CreateSigner(builder.Configuration, builder.Environment));
+        builder.Services.AddScoped<RosterImporter>();
         return builder;
     }
 }
