@@ -24,20 +24,20 @@ public static class CaptureCodesApi
             .WithSummary("Verify a scanned capture code: 200 with the registration; 400 when forged or tampered; 404 when unknown; 410 when revoked or replaced.")
             .RequireRoles(CaptureRoles.StationOperator, CaptureRoles.Ops, CaptureRoles.SchoolAdmin);
 
-        var mine = app.MapGroup(prefix + "/me/registrations/{registrationId:guid}/capture-code").WithTags("Capture codes").RequireRoles(CaptureRoles.Student);
-        mine.MapGet("", (Guid registrationId, ClaimsPrincipal user, RegistrationDbContext db, CaptureCodeSigner signer, CancellationToken ct) => TextAsync(registrationId, user, db, signer, ct))
+        var mine = app.MapGroup(prefix + "/me/registrations/{registrationId:guid}").WithTags("Capture codes").RequireRoles(CaptureRoles.Student);
+        mine.MapGet("/capture-code", (Guid registrationId, ClaimsPrincipal user, RegistrationDbContext db, CaptureCodeSigner signer, CancellationToken ct) => TextAsync(registrationId, user, db, signer, ct))
             .WithName("GetMyCaptureCode").WithSummary("The caller's capture code as text.");
-        mine.MapGet(".png", (Guid registrationId, ClaimsPrincipal user, RegistrationDbContext db, CaptureCodeSigner signer, CancellationToken ct) => ImageAsync(registrationId, svg: false, user, db, signer, ct))
+        mine.MapGet("/capture-code.png", (Guid registrationId, ClaimsPrincipal user, RegistrationDbContext db, CaptureCodeSigner signer, CancellationToken ct) => ImageAsync(registrationId, svg: false, user, db, signer, ct))
             .WithName("GetMyCaptureCodePng").WithSummary("The caller's capture code as a QR image (PNG).");
-        mine.MapGet(".svg", (Guid registrationId, ClaimsPrincipal user, RegistrationDbContext db, CaptureCodeSigner signer, CancellationToken ct) => ImageAsync(registrationId, svg: true, user, db, signer, ct))
+        mine.MapGet("/capture-code.svg", (Guid registrationId, ClaimsPrincipal user, RegistrationDbContext db, CaptureCodeSigner signer, CancellationToken ct) => ImageAsync(registrationId, svg: true, user, db, signer, ct))
             .WithName("GetMyCaptureCodeSvg").WithSummary("The caller's capture code as a QR image (SVG).");
 
-        var staff = app.MapGroup(prefix + "/registrations/{registrationId:guid}/capture-code").WithTags("Capture codes").RequireRoles(Staff);
-        staff.MapGet(".png", (Guid registrationId, ClaimsPrincipal user, RegistrationDbContext db, CaptureCodeSigner signer, CancellationToken ct) => ImageAsync(registrationId, svg: false, user, db, signer, ct))
+        var staff = app.MapGroup(prefix + "/registrations/{registrationId:guid}").WithTags("Capture codes").RequireRoles(Staff);
+        staff.MapGet("/capture-code.png", (Guid registrationId, ClaimsPrincipal user, RegistrationDbContext db, CaptureCodeSigner signer, CancellationToken ct) => ImageAsync(registrationId, svg: false, user, db, signer, ct))
             .WithName("GetCaptureCodePng").WithSummary("A student's capture code as a QR image (PNG), e.g. to print a voucher.");
-        staff.MapPost("/revoke", RevokeAsync).WithName("RevokeCaptureCode")
+        staff.MapPost("/capture-code/revoke", RevokeAsync).WithName("RevokeCaptureCode")
             .WithSummary("Revoke the current capture code: scanning it then answers 410.");
-        staff.MapPost("/reissue", ReissueAsync).WithName("ReissueCaptureCode")
+        staff.MapPost("/capture-code/reissue", ReissueAsync).WithName("ReissueCaptureCode")
             .WithSummary("Issue a new capture code for an approved registration; every earlier code stops working.");
         return app;
     }
