@@ -17,6 +17,9 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public CaptureSystem System { get; private set; } = null!;
 
+    /// <summary>The RabbitMQ virtual host the system's services use, for tests that listen to its events.</summary>
+    public string VirtualHost => virtualHost ?? throw new InvalidOperationException("The system is not started.");
+
     public IReadOnlyList<string> Log => log.Lines;
 
     public HttpClient CreateClient(string? token = null)
