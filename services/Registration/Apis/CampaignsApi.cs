@@ -58,9 +58,14 @@ public static class CampaignsApi
         return campaign is not null && caller.MaySeeSchool(campaign.SchoolCode) ? campaign : null;
     }
 
-    private static async Task<Results<Created<CampaignView>, ValidationProblem>> CreateAsync(
+    private static async Task<Results<Created<CampaignView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CampaignTerms terms, ClaimsPrincipal user, RegistrationDbContext db, TimeProvider clock, CancellationToken ct)
     {
+        if (string.IsNullOrWhiteSpace(user.School()))
+        {
+            return TypedResults.Problem("Your token carries no 'school' claim (学校代码), so no campaign can be created for you.", statusCode: StatusCodes.Status403Forbidden);
+        }
+
         var errors = Campaign.Validate(terms);
         if (errors.Count > 0)
         {

@@ -27,9 +27,14 @@ public static class PriorCapturesApi
         return app;
     }
 
-    private static async Task<Results<Ok<PriorCaptureReport>, ValidationProblem>> RecordAsync(
+    private static async Task<Results<Ok<PriorCaptureReport>, ValidationProblem, ProblemHttpResult>> RecordAsync(
         PriorCaptureUpload body, ClaimsPrincipal user, RegistrationDbContext db, TimeProvider clock, CancellationToken ct)
     {
+        if (string.IsNullOrWhiteSpace(user.School()))
+        {
+            return TypedResults.Problem("Your token carries no 'school' claim (学校代码).", statusCode: StatusCodes.Status403Forbidden);
+        }
+
         var errors = new Dictionary<string, string[]>();
         if (body.Captures is not { Count: > 0 and <= RosterImporter.MaxRows })
         {
