@@ -127,3 +127,72 @@ public sealed class ReviewAndScopeTests(RegistrationServiceFixture fixture) : IC
         Assert.DoesNotContain("math", csv, StringComparison.Ordinal);
     }
 }
+
+public sealed class CampaignAndWithdrawalTests(RegistrationServiceFixture fixture) : IClassFixture<RegistrationServiceFixture>
+{
+    [Fact]
+    public async Task Campaign_terms_are_validated_by_field_and_only_a_school_admin_creates_one()
+    {
+        var school = fixture.NewSchool();
+        using var admin = school.Admin();
+        using var bad = await admin.PostAsJsonAsync("/api/registration/campaigns", new { schoolName = "兰州大学", cohort = "2025届", degreeLevels = new[] { "研究生" }, studyModes = new[] { "全日制" }, feeFen = 20.5 });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+
+        using var invalid = await admin.PostAsJsonAsync("/api/registration/campaigns", new { schoolName = "兰州大学", cohort = "2025届", degreeLevels = new[] { "研究生" }, studyModes = new[] { "全日制" }, feeFen = 2000 });
+        var errors = (await invalid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("degreeLevels", out _));
+        Assert.True(errors.TryGetProperty("correctionDeadline", out _));
+        Assert.False(errors.TryGetProperty("feeFen", out _));
+
+        using var staff = school.CollegeStaff("law");
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.PostAsJsonAsync("/api/registration/campaigns", RosterData.Campaign())).StatusCode);
+
+        var campaign = await school.CreateCampaignAsync();
+        var read = await staff.GetFromJsonAsync<JsonElement>($"/api/registration/campaigns/{campaign}");
+        Assert.Equal(("open", 2000, "+08:00"), (read.GetProperty("status").GetString(), read.GetProperty("feeFen").GetInt32(), read.GetProperty("correctionDeadline").GetString()![^6..]));
+        using var stranger = fixture.NewSchool().Admin();
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/registration/campaigns/{campaign}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/registration/campaigns/{campaign}/open", null)).StatusCode);
+        (await admin.PostAsync($"/api/registration/campaigns/{campaign}/close", null)).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync($"/api/registration/campaigns/{campaign}/open", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await school.ImportAsync(campaign, RosterData.Rows(1))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Withdrawing_an_approved_registration_publishes_the_event_and_stops_its_capture_code()
+    {
+        var school = fixture.NewSchool();
+        var campaign = await school.CreateCampaignAsync();
+        var row = RosterData.Rows(1)[0];
+        (await school.ImportAsync(campaign, [row])).EnsureSuccessStatusCode();
+        var id = await school.RegistrationIdAsync(campaign, row.StudentNumber);
+        using var admin = school.Admin();
+        (await admin.PostAsync($"/api/registration/registrations/{id}/approve", null)).EnsureSuccessStatusCode();
+        using var student = school.Student(row.StudentNumber);
+        var code = (await student.GetFromJsonAsync<JsonElement>($"/api/registration/me/registrations/{id}/capture-code")).GetProperty("code").GetString();
+
+        (await admin.PostAsJsonAsync($"/api/registration/registrations/{id}/withdraw", new { reason = "退学" })).EnsureSuccessStatusCode();
+        using var station = school.Station();
+        Assert.Equal(HttpStatusCode.Gone, (await station.PostAsJsonAsync("/api/registration/capture-codes/verify", new { code })).StatusCode);
+        Assert.Equal(1, await school.OutboxCountAsync("RegistrationWithdrawn", id));
+
+        var status = await admin.GetFromJsonAsync<JsonElement>($"/api/registration/students/{row.StudentNumber}/registrations");
+        Assert.Equal("withdrawn", Assert.Single(status.EnumerateArray()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task College_staff_cannot_take_over_another_colleges_student_by_uploading_their_number()
+    {
+        var school = fixture.NewSchool();
+        var campaign = await school.CreateCampaignAsync();
+        var math = RosterData.Rows(1, "math", "数学学院")[0];
+        (await school.ImportAsync(campaign, [math])).EnsureSuccessStatusCode();
+
+        var table = new[] { RosterData.Header, RosterData.Cells(math with { CollegeCode = "law", CollegeName = "法学院" }) };
+        using var lawStaff = school.CollegeStaff("law");
+        using var response = await TestSchool.UploadAsync(lawStaff, campaign, System.Text.Encoding.UTF8.GetBytes(RosterData.Csv(table)), "r.csv");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("another college", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("math", (await school.RegistrationAsync(campaign, math.StudentNumber)).GetProperty("collegeCode").GetString());
+    }
+}

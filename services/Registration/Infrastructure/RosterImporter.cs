@@ -100,12 +100,21 @@ public sealed class RosterImporter(RegistrationDbContext db, TimeProvider clock)
 
             if (existingById.TryGetValue(data.IdNumber, out var holder) && holder.StudentNumber != data.StudentNumber)
             {
-                Refuse(RosterField.IdNumber, $"This ID number is already registered in the campaign for student number {holder.StudentNumber}: check which of the two is right.");
+                Refuse(RosterField.IdNumber, caller.OnlyCollege is not null && holder.CollegeCode != caller.OnlyCollege
+                    ? "This ID number is already registered in the campaign for a student of another college: check the number, or ask the school's office."
+                    : $"This ID number is already registered in the campaign for student number {holder.StudentNumber}: check which of the two is right.");
                 continue;
             }
 
             if (existingByNumber.TryGetValue(data.StudentNumber, out var current))
             {
+                if (caller.OnlyCollege is not null && current.CollegeCode != caller.OnlyCollege)
+                {
+                    // College staff never move (or overwrite) another college's student; the school's office does.
+                    Refuse(RosterField.StudentNumber, "This student number is registered in the campaign under another college: check the number, or ask the school's office to move the student.");
+                    continue;
+                }
+
                 var fields = current.Differences(data);
                 if (fields.Count == 0)
                 {
