@@ -1,3 +1,4 @@
+using Capture.Registration.Apis;
 using Capture.Registration.Extensions;
 using Capture.Registration.Infrastructure;
 using Capture.ServiceDefaults.Messaging;
@@ -16,4 +17,11 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapOutboxApi(RegistrationDbContext.RoutePrefix);
+app.MapCampaignsApi();
+app.MapRosterApi();
+app.MapRegistrationsApi();
+app.MapStudentApi();
+app.MapCorrectionsApi();
+app.MapCaptureCodesApi();
+app.MapPriorCapturesApi();
 app.Run();

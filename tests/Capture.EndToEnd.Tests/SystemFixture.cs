@@ -17,10 +17,10 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public CaptureSystem System { get; private set; } = null!;
 
-    public IReadOnlyList<string> Log => log.Lines;
+    /// <summary>The RabbitMQ virtual host the system's services use, for tests that listen to its events.</summary>
+    public string VirtualHost => virtualHost ?? throw new InvalidOperationException("The system is not started.");
 
-    /// <summary>The RabbitMQ virtual host the system runs on: tests publish other services' events there.</summary>
-    public string VirtualHost => virtualHost ?? throw new InvalidOperationException("The system has not started.");
+    public IReadOnlyList<string> Log => log.Lines;
 
     public HttpClient CreateClient(string? token = null)
     {

@@ -18,7 +18,8 @@ public static class TestInfrastructure
     /// <summary>A fresh folder under the checkout's git-ignored .test-data, for one test's servers or files.</summary>
     public static string NewDataDirectory(string purpose)
     {
-        var dir = Path.Combine(Paths.RepoRoot, ".test-data", $"{purpose}-{Guid.NewGuid():N}");
+        // Short names: PostgreSQL's socket path must stay under 107 bytes even in a deep checkout.
+        var dir = Path.Combine(Paths.RepoRoot, ".test-data", $"{purpose}-{Guid.NewGuid().ToString("N")[..12]}");
         Directory.CreateDirectory(dir);
         return dir;
     }

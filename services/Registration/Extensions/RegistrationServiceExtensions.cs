@@ -1,6 +1,7 @@
 using Capture.Registration.Infrastructure;
 using Capture.ServiceDefaults.Messaging;
 using Capture.ServiceDefaults.Persistence;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Capture.Registration.Extensions;
 
@@ -11,6 +12,13 @@ public static class RegistrationServiceExtensions
     {
         builder.AddServiceDatabase<RegistrationDbContext>(RegistrationDbContext.DatabaseName, RegistrationDbContext.SchemaName);
         builder.AddServiceMessaging();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(CaptureCodeKey.CreateSigner(builder.Configuration, builder.Environment));
+        builder.Services.AddScoped<RosterImporter>();
+
+        // A body that is not valid JSON for the endpoint (a fee of 20.5 fen, a string where a list belongs) is the
+        // caller's mistake: 400 ProblemDetails in every environment, not an exception that Development turns into 500.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using Capture.Registration.Domain;
 using Capture.ServiceDefaults.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,4 +18,20 @@ public sealed class RegistrationDbContext(DbContextOptions<RegistrationDbContext
     public const string RoutePrefix = "/api/registration";
 
     public override string Schema => SchemaName;
+
+    public DbSet<Campaign> Campaigns => Set<Campaign>();
+
+    public DbSet<StudentRegistration> Registrations => Set<StudentRegistration>();
+
+    public DbSet<Correction> Corrections => Set<Correction>();
+
+    public DbSet<HistoryEntry> History => Set<HistoryEntry>();
+
+    public DbSet<PriorCapture> PriorCaptures => Set<PriorCapture>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(RegistrationDbContext).Assembly);
+    }
 }

@@ -1,0 +1,101 @@
+using System.Security.Claims;
+using Capture.Registration.Domain;
+using Capture.Registration.Infrastructure;
+using Capture.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Capture.Registration.Apis;
+
+public sealed record CorrectionDecision(string? Note);
+
+/// <summary>Correction requests for staff: the college and school see them; the school admin decides name and ID number changes.</summary>
+public static class CorrectionsApi
+{
+    public static IEndpointRouteBuilder MapCorrectionsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(RegistrationDbContext.RoutePrefix + "/campaigns/{campaignId:guid}/corrections", ListAsync).WithTags("Corrections")
+            .WithName("ListCorrections").WithSummary("Correction requests of a campaign (the caller's college for college staff), optionally by status (pending, applied, rejected).")
+            .RequireRoles(CaptureRoles.SchoolAdmin, CaptureRoles.CollegeStaff);
+        var group = app.MapGroup(RegistrationDbContext.RoutePrefix + "/corrections/{correctionId:guid}").WithTags("Corrections").RequireRoles(CaptureRoles.SchoolAdmin);
+        group.MapPost("/approve", (Guid correctionId, CorrectionDecision? body, ClaimsPrincipal user, RegistrationDbContext db, TimeProvider clock, CancellationToken ct) =>
+                DecideAsync(correctionId, approve: true, body?.Note, user, db, clock, ct))
+            .WithName("ApproveCorrection").WithSummary("Approve a name or ID number correction: the registration changes, with history.");
+        group.MapPost("/reject", (Guid correctionId, CorrectionDecision? body, ClaimsPrincipal user, RegistrationDbContext db, TimeProvider clock, CancellationToken ct) =>
+                DecideAsync(correctionId, approve: false, body?.Note, user, db, clock, ct))
+            .WithName("RejectCorrection").WithSummary("Reject a correction, with a note the student sees.");
+        return app;
+    }
+
+    private static async Task<Results<Ok<List<CorrectionView>>, ProblemHttpResult>> ListAsync(
+        Guid campaignId, string? status, ClaimsPrincipal user, RegistrationDbContext db, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        if (await CampaignsApi.FindAsync(db, campaignId, caller, ct) is null)
+        {
+            return Problems.NotFound("campaign");
+        }
+
+        var query = db.Corrections.AsNoTracking().Where(c => c.CampaignId == campaignId && c.SchoolCode == caller.School);
+        if (caller.Role == CaptureRoles.CollegeStaff)
+        {
+            query = query.Where(c => c.CollegeCode == caller.College);
+        }
+
+        if (status is not null)
+        {
+            query = query.Where(c => c.Status == status);
+        }
+
+        var list = await query.OrderBy(c => c.RequestedAt).ToListAsync(ct);
+        return TypedResults.Ok(list.Select(c => CorrectionView.From(c, fullIdNumber: true)).ToList());
+    }
+
+    private static async Task<Results<Ok<CorrectionView>, ValidationProblem, ProblemHttpResult>> DecideAsync(
+        Guid correctionId, bool approve, string? note, ClaimsPrincipal user, RegistrationDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        var correction = await db.Corrections.FirstOrDefaultAsync(c => c.Id == correctionId && c.SchoolCode == caller.School, ct);
+        if (correction is null)
+        {
+            return Problems.NotFound("correction");
+        }
+
+        if (!approve && string.IsNullOrWhiteSpace(note))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["note"] = ["Say why the correction is rejected: the student sees it."] });
+        }
+
+        if (correction.Status != CorrectionStatus.Pending)
+        {
+            var same = correction.Status == (approve ? CorrectionStatus.Applied : CorrectionStatus.Rejected);
+            return same ? TypedResults.Ok(CorrectionView.From(correction, fullIdNumber: true)) : Problems.Conflict($"This correction was already decided ({correction.Status}).");
+        }
+
+        var r = await db.Registrations.FirstAsync(x => x.Id == correction.RegistrationId, ct);
+        var now = clock.GetUtcNow();
+        if (approve)
+        {
+            // The request was made before the deadline; deciding it afterwards is the school's prerogative.
+            if (await Corrections.ApplyAsync(db, correction, r, caller.Actor, now, ct) is { } refusal)
+            {
+                return Problems.Conflict(refusal);
+            }
+        }
+        else
+        {
+            correction.Decide(approved: false, caller.Actor, note!.Trim(), now);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Problems.ChangedMeanwhile();
+        }
+
+        return TypedResults.Ok(CorrectionView.From(correction, fullIdNumber: true));
+    }
+}

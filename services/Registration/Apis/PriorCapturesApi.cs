@@ -1,0 +1,82 @@
+using System.Security.Claims;
+using Capture.Registration.Domain;
+using Capture.Registration.Infrastructure;
+using Capture.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Capture.Registration.Apis;
+
+public sealed record PriorCaptureItem(string? IdType, string? IdNumber, string? DegreeLevel, string? Note);
+
+public sealed record PriorCaptureUpload(IReadOnlyList<PriorCaptureItem>? Captures);
+
+public sealed record PriorCaptureReport(int Recorded, int AlreadyKnown);
+
+/// <summary>
+/// Earlier captures the school knows of (earlier years, another provider): a student with one for a degree level is
+/// refused when a roster registers them again for that level.
+/// </summary>
+public static class PriorCapturesApi
+{
+    public static IEndpointRouteBuilder MapPriorCapturesApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(RegistrationDbContext.RoutePrefix + "/prior-captures", RecordAsync).WithTags("Eligibility").WithName("RecordPriorCaptures")
+            .WithSummary("Record students already captured for a degree level (by ID number); idempotent.")
+            .RequireRoles(CaptureRoles.SchoolAdmin, CaptureRoles.IntegrationClient);
+        return app;
+    }
+
+    private static async Task<Results<Ok<PriorCaptureReport>, ValidationProblem, ProblemHttpResult>> RecordAsync(
+        PriorCaptureUpload body, ClaimsPrincipal user, RegistrationDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(user.School()))
+        {
+            return TypedResults.Problem("Your token carries no 'school' claim (学校代码).", statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (body.Captures is not { Count: > 0 and <= RosterImporter.MaxRows })
+        {
+            errors["captures"] = [$"Give from 1 to {RosterImporter.MaxRows} captures."];
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var items = new List<(string Id, string Degree, string? Note)>();
+        for (var i = 0; i < body.Captures.Count; i++)
+        {
+            var item = body.Captures[i];
+            var type = IdDocumentType.Parse(item.IdType);
+            var check = type is null ? new IdDocumentCheck(null, $"Unknown ID type: use one of {IdDocumentType.Choices}.") : IdDocumentValidator.Validate(type, item.IdNumber);
+            var degree = DegreeLevels.Parse(item.DegreeLevel);
+            if (!check.IsValid)
+            {
+                errors[$"captures[{i}].idNumber"] = [check.Error!];
+            }
+
+            if (degree is null)
+            {
+                errors[$"captures[{i}].degreeLevel"] = [$"Use one of {DegreeLevels.Choices}."];
+            }
+
+            if (check.IsValid && degree is not null)
+            {
+                items.Add((check.Number!, degree, item.Note?.Trim()));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var ids = items.Select(i => i.Id).Distinct().ToList();
+        var known = (await db.PriorCaptures.AsNoTracking().Where(p => ids.Contains(p.IdNumber)).Select(p => new { p.IdNumber, p.DegreeLevel }).ToListAsync(ct))
+            .Select(p => (p.IdNumber, p.DegreeLevel)).ToHashSet();
+        var now = clock.GetUtcNow();
+        var fresh = items.DistinctBy(i => (i.Id, i.Degree)).Where(i => !known.Contains((i.Id, i.Degree))).ToList();
+        db.PriorCaptures.AddRange(fresh.Select(i => PriorCapture.Record(i.Id, i.Degree, user.School()!, "reported", i.Note, now)));
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(new PriorCaptureReport(fresh.Count, items.Count - fresh.Count));
+    }
+}

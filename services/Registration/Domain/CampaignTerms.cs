@@ -1,0 +1,13 @@
+namespace Capture.Registration.Domain;
+
+/// <summary>What a school admin sets on a campaign; validated by <see cref="Campaign.Validate"/>.</summary>
+public sealed record CampaignTerms(
+    string? SchoolName,
+    string? Cohort,
+    IReadOnlyList<string>? DegreeLevels,
+    IReadOnlyList<string>? StudyModes,
+    DateTimeOffset? RegistrationOpensAt,
+    DateTimeOffset? RegistrationClosesAt,
+    DateTimeOffset? CorrectionDeadline,
+    long? FeeFen,
+    int? VerificationWindowDays);

@@ -1,0 +1,8 @@
+namespace Capture.Registration.Domain;
+
+public static class CorrectionStatus
+{
+    public const string Pending = "pending";
+    public const string Applied = "applied";
+    public const string Rejected = "rejected";
+}

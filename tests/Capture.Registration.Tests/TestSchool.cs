@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Capture.Registration.Infrastructure;
+using Capture.ServiceDefaults.Security;
+using Capture.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Capture.Registration.Tests;
+
+/// <summary>A school of its own (random school code) on the service under test, with clients for each role.</summary>
+public sealed class TestSchool(ServiceFactory<Program> factory)
+{
+    public string Code { get; } = RosterData.SchoolCode();
+
+    public HttpClient Admin() => factory.CreateClient(TestTokens.For(CaptureRoles.SchoolAdmin, school: Code));
+
+    public HttpClient Integration() => factory.CreateClient(TestTokens.For(CaptureRoles.IntegrationClient, "sis", school: Code));
+
+    public HttpClient CollegeStaff(string college) => factory.CreateClient(TestTokens.For(CaptureRoles.CollegeStaff, school: Code, college: college));
+
+    public HttpClient Student(string studentNumber) => factory.CreateClient(TestTokens.For(CaptureRoles.Student, studentNumber, school: Code));
+
+    public HttpClient Station() => factory.CreateClient(TestTokens.For(CaptureRoles.StationOperator, venue: "gym"));
+
+    public async Task<Guid> CreateCampaignAsync(object? terms = null)
+    {
+        using var admin = Admin();
+        using var response = await admin.PostAsJsonAsync("/api/registration/campaigns", terms ?? RosterData.Campaign());
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await admin.PostAsync($"/api/registration/campaigns/{id}/open", null)).EnsureSuccessStatusCode();
+        return id;
+    }
+
+    public async Task<HttpResponseMessage> ImportAsync(Guid campaignId, IEnumerable<RosterData.Row> rows, bool onlyValidRows = false)
+    {
+        using var client = Integration();
+        return await client.PostAsJsonAsync($"/api/registration/campaigns/{campaignId}/roster", new { students = rows.Select(RosterData.Json), onlyValidRows });
+    }
+
+    public static async Task<HttpResponseMessage> UploadAsync(HttpClient client, Guid campaignId, byte[] content, string fileName, bool onlyValidRows = false)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "file", fileName);
+        return await client.PostAsync($"/api/registration/campaigns/{campaignId}/roster/file?onlyValidRows={onlyValidRows.ToString().ToLowerInvariant()}", form);
+    }
+
+    public async Task<JsonElement> RegistrationAsync(Guid campaignId, string studentNumber)
+    {
+        using var admin = Admin();
+        return await admin.GetFromJsonAsync<JsonElement>($"/api/registration/campaigns/{campaignId}/students/{studentNumber}");
+    }
+
+    public async Task<Guid> RegistrationIdAsync(Guid campaignId, string studentNumber) =>
+        (await RegistrationAsync(campaignId, studentNumber)).GetProperty("id").GetGuid();
+
+    public async Task<int> OutboxCountAsync(string messageType, Guid? registrationId = null)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RegistrationDbContext>();
+        var rows = await db.OutboxMessages.Where(m => m.MessageType == "Capture.Contracts.Registration." + messageType).Select(m => m.Body).ToListAsync();
+        return registrationId is null ? rows.Count : rows.Count(b => b.Contains(registrationId.Value.ToString(), StringComparison.OrdinalIgnoreCase));
+    }
+}
+
+/// <summary>One service instance (own database and virtual host) shared by the tests of a class; each test makes its own school.</summary>
+public sealed class RegistrationServiceFixture : IAsyncLifetime
+{
+    public ServiceFactory<Program> Factory { get; } = new("registrationdb");
+
+    public Task InitializeAsync() => Factory.InitializeAsync();
+
+    public async Task DisposeAsync() => await Factory.DisposeAsync();
+
+    public TestSchool NewSchool() => new(Factory);
+}
