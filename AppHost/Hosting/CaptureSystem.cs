@@ -192,6 +192,9 @@ public sealed class CaptureSystem : IAsyncDisposable
             ["Auth__SigningKey"] = SigningKey,
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+            // Everything shares one machine here: workstation GC, not a server GC heap and GC thread per core in each
+            // of six processes, which made latency tails under load (a deployment with cores of its own keeps server GC).
+            ["DOTNET_gcServer"] = "0",
             ["ConnectionStrings__messaging"] = Endpoints.MessagingIn(options.VirtualHost),
         };
 

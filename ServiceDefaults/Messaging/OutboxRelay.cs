@@ -24,6 +24,12 @@ public sealed class OutboxRelayOptions
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// After a wake-up, wait this long so that events committed close together leave in one batch: under load (a
+    /// check-in queue, a roster import) the relay then claims tens of rows a time instead of one row per commit.
+    /// </summary>
+    public TimeSpan CoalesceDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Published rows are kept this long (for audit and ops) and then deleted.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
 }
@@ -68,7 +74,10 @@ public sealed partial class OutboxRelay<TContext>(
                 }
 
                 await PurgeAsync(stoppingToken);
-                await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+                if (await signal.WaitAsync(options.Value.PollInterval, stoppingToken))
+                {
+                    await Task.Delay(options.Value.CoalesceDelay, stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

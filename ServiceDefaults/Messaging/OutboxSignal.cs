@@ -25,8 +25,9 @@ public sealed class OutboxSignal
         }
     }
 
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
-        await semaphore.WaitAsync(timeout, cancellationToken);
+    /// <summary>True when woken by a commit, false when the timeout passed.</summary>
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        semaphore.WaitAsync(timeout, cancellationToken);
 }
 
 /// <summary>Signals the relay after a save (outside a transaction) or a commit that wrote outbox rows.</summary>

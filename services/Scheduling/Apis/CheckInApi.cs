@@ -5,6 +5,7 @@ using Capture.Scheduling.Infrastructure;
 using Capture.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Net.Http.Headers;
 
 namespace Capture.Scheduling.Apis;
@@ -29,11 +30,21 @@ public static partial class CheckInApi
         CheckInRequest request,
         HttpContext http,
         CaptureCodeVerifier verifier,
+        IMemoryCache cache,
         [AsParameters] SchedulingServices s,
         CancellationToken ct)
     {
         var user = http.User;
-        var station = await s.Db.Stations.AsNoTracking().FirstOrDefaultAsync(x => x.Id == stationId, ct);
+        // Stations do not change on capture day: one read a minute per station, not one per student.
+        if (!cache.TryGetValue(("station", stationId), out Station? station))
+        {
+            station = await s.Db.Stations.AsNoTracking().FirstOrDefaultAsync(x => x.Id == stationId, ct);
+            if (station is not null)
+            {
+                cache.Set(("station", stationId), station, TimeSpan.FromMinutes(1));
+            }
+        }
+
         if (station is null)
         {
             return Problems.NotFound($"No station {stationId}.");
@@ -121,8 +132,20 @@ public static partial class CheckInApi
             return Problems.Conflict("This student's registration belongs to another campaign than this session's.", "other-campaign");
         }
 
-        var existing = await s.Db.CheckIns.AsNoTracking().FirstOrDefaultAsync(c => c.RegistrationId == registration.RegistrationId && c.SessionId == session.Id, ct);
-        if (existing is not null)
+        // Everything the rules need about this student, in one round trip (capture day is latency-bound).
+        var registrationId = registration.RegistrationId;
+        var currentSessionId = session.Id;
+        var known = await s.Db.Registrations.AsNoTracking()
+            .Where(r => r.RegistrationId == registrationId)
+            .Select(r => new
+            {
+                Existing = s.Db.CheckIns.Where(c => c.RegistrationId == registrationId && c.SessionId == currentSessionId).FirstOrDefault(),
+                Paid = s.Db.Payments.Any(p => p.RegistrationId == registrationId && p.PaidAt != null && p.RefundedAt == null),
+                Photographed = s.Db.CheckIns.Any(c => c.RegistrationId == registrationId && c.Status == CheckInStatus.Photographed),
+                Booked = s.Db.MakeupBookings.Any(b => b.RegistrationId == registrationId && b.MakeupSessionId == currentSessionId && b.CancelledAt == null),
+            })
+            .SingleAsync(ct);
+        if (known.Existing is { } existing)
         {
             return TypedResults.Ok(Response(existing, registration, station, repeated: true, [.. warnings, "Scanned before: same shoot number."]));
         }
@@ -135,10 +158,9 @@ public static partial class CheckInApi
             Slot(session),
             registration.IsActive,
             registration.FeeFen,
-            await s.Db.Payments.Standing(registration.RegistrationId).AnyAsync(ct),
-            await s.Db.CheckIns.AnyAsync(c => c.RegistrationId == registration.RegistrationId && c.Status == CheckInStatus.Photographed, ct),
-            session.Kind == SessionKind.Makeup
-                && await s.Db.MakeupBookings.AnyAsync(b => b.RegistrationId == registration.RegistrationId && b.MakeupSessionId == session.Id && b.CancelledAt == null, ct),
+            known.Paid,
+            known.Photographed,
+            session.Kind == SessionKind.Makeup && known.Booked,
             own.Select(Slot).ToList(),
             request.OverrideReason);
         var decision = CheckInRules.Decide(facts);

@@ -2,12 +2,9 @@ using Capture.Scheduling.Domain;
 
 namespace Capture.Scheduling.Infrastructure;
 
-/// <summary>Queries over the local copy of registrations and payments, written so PostgreSQL evaluates them.</summary>
+/// <summary>Queries over the local copy of registrations, written so PostgreSQL evaluates them.</summary>
 public static class RegistrationQueries
 {
     public static IQueryable<ApprovedRegistration> Active(this IQueryable<ApprovedRegistration> registrations) =>
         registrations.Where(r => r.ApprovedAt != null && (r.WithdrawnAt == null || r.WithdrawnAt < r.ApprovedAt));
-
-    public static IQueryable<PaymentRecord> Standing(this IQueryable<PaymentRecord> payments, Guid registrationId) =>
-        payments.Where(p => p.RegistrationId == registrationId && p.PaidAt != null && p.RefundedAt == null);
 }
