@@ -36,6 +36,12 @@ public sealed class CaptureDayThroughTheGatewayTests(SystemFixture fixture)
             ids.Add(id);
         }
 
+        var campus = await PostAsync(admin, "/api/scheduling/campuses", new { code = "main", name = "城关校区" });
+        var venue = await PostAsync(admin, "/api/scheduling/venues", new { campusId = campus, code = "gym", name = "体育馆", building = "体育馆", room = "1F" });
+        var station = await PostAsync(admin, $"/api/scheduling/venues/{venue}/stations", new { code = "B2", throughputPerHour = 300 });
+        var day = await PostAsync(admin, "/api/scheduling/capture-days", new { campaignId = campaign, campusId = campus, date = "2030-12-18" });
+        var session = await PostAsync(admin, "/api/scheduling/sessions", new { captureDayId = day, venueId = venue, start = "08:00", end = "12:00" });
+
         // Scheduling learns of both approvals from RabbitMQ, not from the test.
         await Eventually.TrueAsync(async () =>
         {
@@ -43,11 +49,6 @@ public sealed class CaptureDayThroughTheGatewayTests(SystemFixture fixture)
             return demand.EnumerateArray().Sum(d => d.GetProperty("headcount").GetInt32()) == 2;
         }, TimeSpan.FromSeconds(60), "RegistrationApproved to reach Scheduling");
 
-        var campus = await PostAsync(admin, "/api/scheduling/campuses", new { code = "main", name = "城关校区" });
-        var venue = await PostAsync(admin, "/api/scheduling/venues", new { campusId = campus, code = "gym", name = "体育馆", building = "体育馆", room = "1F" });
-        var station = await PostAsync(admin, $"/api/scheduling/venues/{venue}/stations", new { code = "B2", throughputPerHour = 300 });
-        var day = await PostAsync(admin, "/api/scheduling/capture-days", new { campaignId = campaign, campusId = campus, date = "2030-12-18" });
-        var session = await PostAsync(admin, "/api/scheduling/sessions", new { captureDayId = day, venueId = venue, start = "08:00", end = "12:00" });
         (await admin.PostAsync($"/api/scheduling/campaigns/{campaign}/plan/proposal", null)).EnsureSuccessStatusCode();
         (await admin.PostAsJsonAsync($"/api/scheduling/campaigns/{campaign}/plan/publish", new { instructions = "带身份证" })).EnsureSuccessStatusCode();
 
