@@ -21,7 +21,8 @@ public static class PersistenceExtensions
                 $"ConnectionStrings:{connectionName} is not set: give the PostgreSQL connection string of this service's database "
                 + $"(environment variable ConnectionStrings__{connectionName}; the AppHost sets it).");
 
-        builder.Services.AddDbContext<TContext>((services, options) =>
+        // Pooled: a check-in queue creates hundreds of contexts a second.
+        builder.Services.AddDbContextPool<TContext>((services, options) =>
             Configure(options, connectionString, schema).AddInterceptors(services.GetRequiredService<OutboxSignalInterceptor>()));
         builder.Services.AddScoped<ServiceDbContext>(services => services.GetRequiredService<TContext>());
         builder.Services.AddHostedService<DatabaseMigrator<TContext>>();
