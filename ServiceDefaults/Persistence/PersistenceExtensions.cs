@@ -20,6 +20,7 @@ public static class PersistenceExtensions
             ?? throw new InvalidOperationException(
                 $"ConnectionStrings:{connectionName} is not set: give the PostgreSQL connection string of this service's database "
                 + $"(environment variable ConnectionStrings__{connectionName}; the AppHost sets it).");
+        connectionString = ServiceConnectionString.WithDefaults(connectionString);
 
         // Pooled: a check-in queue creates hundreds of contexts a second.
         builder.Services.AddDbContextPool<TContext>((services, options) =>
