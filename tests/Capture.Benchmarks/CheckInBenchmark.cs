@@ -34,6 +34,7 @@ public sealed class CheckInBenchmark : IBenchmark
     /// <summary>15 s of check-ins right before the measured ones, so the services' code is fully compiled (tiered JIT) and their pools are warm: a capture day runs for hours.</summary>
     private const int CheckInWarmup = 3000;
     private const int Stations = 4;
+    private static readonly double WindowSeconds = double.Parse(Environment.GetEnvironmentVariable("BENCHMARK_WINDOW_SECONDS") ?? "5", CultureInfo.InvariantCulture);
 
     public string Name => "check-in";
 
@@ -116,6 +117,7 @@ public sealed class CheckInBenchmark : IBenchmark
 
         Console.WriteLine($"check-ins: {CheckInWarmup} warm-up check-ins, then measuring {Rate}/s for {Seconds} s...");
         await RunAsync(http, Enumerable.Range(0, CheckInWarmup).Select(CheckIn).ToList(), Rate, cancellationToken);
+        Console.WriteLine("measuring check-ins...");
         var gatewayResult = await RunAsync(http, Enumerable.Range(CheckInWarmup, Rate * Seconds).Select(CheckIn).ToList(), Rate, cancellationToken);
         var distinct = gatewayResult.Bodies.Select(b => JsonDocument.Parse(b).RootElement.GetProperty("shootNumber").GetString()).Distinct().Count();
 
@@ -127,7 +129,7 @@ public sealed class CheckInBenchmark : IBenchmark
         markdown.AppendLine(bareResult.Row("bare ASP.NET Core endpoint (same process)"));
         markdown.AppendLine(gatewayResult.Row("check-in through the gateway"));
         markdown.AppendLine();
-        markdown.AppendLine(CultureInfo.InvariantCulture, $"p99 (ms) of each 5 s of the check-ins: {gatewayResult.Windows}; of the bare endpoint: {bareResult.Windows}.");
+        markdown.AppendLine(CultureInfo.InvariantCulture, $"p99 (ms) of each {WindowSeconds} s of the check-ins: {gatewayResult.Windows}; of the bare endpoint: {bareResult.Windows}.");
         markdown.AppendLine();
         markdown.AppendLine(CultureInfo.InvariantCulture, $"Distinct shoot numbers among the {gatewayResult.Ok} successful check-ins: {distinct}.");
         return markdown.ToString();
@@ -190,7 +192,7 @@ public sealed class CheckInBenchmark : IBenchmark
 
         await Task.WhenAll(tasks);
         var elapsed = clock.Elapsed.TotalSeconds;
-        var windows = latencies.GroupBy(l => (int)(l.At / 5))
+        var windows = latencies.GroupBy(l => (int)(l.At / WindowSeconds))
             .OrderBy(g => g.Key)
             .Select(g => BenchmarkContext.Percentile([.. g.Select(l => l.Ms).Order()], 99))
             .ToList();

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Capture.Contracts.Scheduling;
 using Capture.Scheduling.Apis;
+using Capture.Scheduling.Domain;
 using Capture.Scheduling.Infrastructure;
 using Capture.Testing;
 using Microsoft.AspNetCore.Mvc;
@@ -48,6 +50,95 @@ public sealed class CheckInTests(SchedulingApp app) : IClassFixture<SchedulingAp
         Assert.Equal(Enumerable.Range(1, 50).Select(i => $"B1-{i:D4}"), numbers.Order());
         Assert.Equal(50, await world.CountAsync(db => db.CheckIns.CountAsync(c => c.SessionId == session.Id)));
         Assert.Equal(50, await world.EventsAsync("StudentCheckedIn", session.Id));
+    }
+
+    [Fact]
+    public async Task The_StudentCheckedIn_event_carries_the_issued_shoot_number_and_numbers_past_9999_keep_every_digit()
+    {
+        var (world, venue, session, stations) = await OneSessionAsync();
+        var students = await world.ApproveAsync("hist", 3);
+        await world.AllocateAsync(session.Id, "hist", 3);
+        using var op = world.Operator(venue.Id);
+        var first = await (await ScanAsync(op, stations[0].Id, new { captureCode = students[0].CaptureCode, sessionId = session.Id })).Content.ReadFromJsonAsync<CheckInResponse>();
+        Assert.Equal("B1-0001", first!.ShootNumber);
+
+        // A long day at a busy station: the running number goes past four digits.
+        await world.CountAsync(db => db.StationDayCounters.Where(c => c.StationId == stations[0].Id).ExecuteUpdateAsync(c => c.SetProperty(x => x.LastSequence, 9998)));
+        var later = new List<CheckInResponse>();
+        foreach (var student in students.Skip(1))
+        {
+            var response = await ScanAsync(op, stations[0].Id, new { captureCode = student.CaptureCode, sessionId = session.Id });
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            later.Add((await response.Content.ReadFromJsonAsync<CheckInResponse>())!);
+        }
+
+        Assert.Equal([ShootNumber.Format("B1", 9999), ShootNumber.Format("B1", 10000)], later.Select(c => c.ShootNumber));
+        Assert.Equal(["B1-9999", "B1-10000"], later.Select(c => c.ShootNumber));
+
+        // Each check-in's event says the same shoot number, for the same student, and the relay publishes it.
+        foreach (var checkIn in later.Prepend(first))
+        {
+            var row = await Eventually.GetAsync(
+                () => world.CountAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.MessageType == typeof(StudentCheckedIn).FullName).ToListAsync()),
+                rows => rows.Any(r => r.Body.Contains(checkIn.RegistrationId.ToString(), StringComparison.Ordinal) && r.PublishedAt is not null),
+                what: "the StudentCheckedIn event published");
+            var body = row.Single(r => r.Body.Contains(checkIn.RegistrationId.ToString(), StringComparison.Ordinal));
+            var @event = JsonSerializer.Deserialize<StudentCheckedIn>(body.Body, JsonSerializerOptions.Web)!;
+            Assert.Equal(checkIn.ShootNumber, @event.ShootNumber);
+            Assert.Equal(checkIn.RegistrationId, @event.RegistrationId);
+            Assert.Equal(session.Id, @event.SessionId);
+            Assert.Equal(stations[0].Id.ToString(), @event.StationId);
+            Assert.Equal(checkIn.CheckedInAt, @event.CheckedInAt);
+        }
+    }
+
+    [Fact]
+    public async Task Without_a_session_id_the_station_takes_the_session_running_now_or_the_nearest_within_an_hour()
+    {
+        var world = new CaptureWorld(app);
+        var (_, venue, day) = await world.VenueAsync();
+        var station = await world.StationAsync(venue.Id, "N1");
+        var morning = await world.SessionAsync(day.Id, venue.Id, "08:00", "10:00");
+        var noon = await world.SessionAsync(day.Id, venue.Id, "10:30", "12:00");
+        var (_, otherVenue, otherDay) = await world.VenueAsync("east", "v2");
+        var elsewhere = await world.SessionAsync(otherDay.Id, otherVenue.Id, "08:00", "10:00");
+        var students = await world.ApproveAsync("geo", 3);
+        await world.AllocateAsync(morning.Id, "geo", 3);
+        using var op = world.Operator(venue.Id);
+        DateTimeOffset At(string local) => new(world.Day.ToDateTime(TimeOnly.Parse(local, System.Globalization.CultureInfo.InvariantCulture)), TimeSpan.FromHours(8));
+
+        using (app.Service.Clock.Pin(At("09:00")))
+        {
+            // Both sessions are within the hour; the one running now wins.
+            using var response = await ScanAsync(op, station.Id, new { captureCode = students[0].CaptureCode });
+            Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+            var checkIn = (await response.Content.ReadFromJsonAsync<CheckInResponse>())!;
+            Assert.Equal(morning.Id, checkIn.SessionId);
+            Assert.False(checkIn.Late);
+
+            using var foreign = await ScanAsync(op, station.Id, new { captureCode = students[1].CaptureCode, sessionId = elsewhere.Id });
+            Assert.Equal(HttpStatusCode.BadRequest, foreign.StatusCode);
+            Assert.True((await foreign.Content.ReadFromJsonAsync<ValidationProblemDetails>())!.Errors.ContainsKey("sessionId"));
+        }
+
+        using (app.Service.Clock.Pin(At("12:30")))
+        {
+            // The morning ended over an hour ago, noon half an hour ago: a morning student is late for noon.
+            using var response = await ScanAsync(op, station.Id, new { captureCode = students[1].CaptureCode });
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            var checkIn = (await response.Content.ReadFromJsonAsync<CheckInResponse>())!;
+            Assert.Equal(noon.Id, checkIn.SessionId);
+            Assert.True(checkIn.Late);
+        }
+
+        using (app.Service.Clock.Pin(At("20:00")))
+        {
+            using var response = await ScanAsync(op, station.Id, new { captureCode = students[2].CaptureCode });
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            Assert.Equal("no-open-session", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reason").GetString());
+        }
+
+        Assert.Equal(0, await world.CountAsync(db => db.CheckIns.CountAsync(c => c.RegistrationId == students[2].RegistrationId)));
     }
 
     [Fact]

@@ -1,7 +1,9 @@
 using Capture.Testing;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Capture.Scheduling.Tests;
 
@@ -42,12 +44,35 @@ public sealed class SchedulingApp : IAsyncLifetime
     {
         public Uri? RegistrationAddress { get; set; }
 
+        /// <summary>The service's clock: the real time unless a test pins it (tests of one class run one at a time).</summary>
+        public PinnableClock Clock { get; } = new();
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
             var address = RegistrationAddress!.ToString().TrimEnd('/');
             builder.UseSetting("services:registration:http:0", address);
             builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?> { ["services:registration:http:0"] = address }));
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
         }
+    }
+}
+
+/// <summary>A clock a test can stop at a chosen instant; otherwise the system's.</summary>
+public sealed class PinnableClock : TimeProvider
+{
+    private DateTimeOffset? pinned;
+
+    public IDisposable Pin(DateTimeOffset at)
+    {
+        pinned = at.ToUniversalTime();
+        return new Unpin(this);
+    }
+
+    public override DateTimeOffset GetUtcNow() => pinned ?? System.GetUtcNow();
+
+    private sealed class Unpin(PinnableClock clock) : IDisposable
+    {
+        public void Dispose() => clock.pinned = null;
     }
 }

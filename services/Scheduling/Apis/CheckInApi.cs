@@ -2,7 +2,9 @@ using System.Security.Claims;
 using Capture.Contracts.Scheduling;
 using Capture.Scheduling.Domain;
 using Capture.Scheduling.Infrastructure;
+using Capture.ServiceDefaults.Messaging;
 using Capture.ServiceDefaults.Security;
+using Npgsql;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -31,6 +33,7 @@ public static partial class CheckInApi
         HttpContext http,
         CaptureCodeVerifier verifier,
         IMemoryCache cache,
+        OutboxSignal signal,
         [AsParameters] SchedulingServices s,
         CancellationToken ct)
     {
@@ -63,34 +66,8 @@ public static partial class CheckInApi
         }
 
         var now = s.Time.GetUtcNow();
-        Session? session;
-        if (request.SessionId is { } sessionId)
-        {
-            session = await s.Db.Sessions.AsNoTracking().FirstOrDefaultAsync(x => x.Id == sessionId && x.VenueId == station.VenueId, ct);
-            if (session is null)
-            {
-                return Problems.Invalid("sessionId", "Give a session of this station's venue, or leave it out for the session running now.");
-            }
-        }
-        else
-        {
-            var from = now + CurrentSessionMargin;
-            var to = now - CurrentSessionMargin;
-            var candidates = await s.Db.Sessions.AsNoTracking()
-                .Where(x => x.VenueId == station.VenueId && x.ClosedAt == null && x.StartsAt <= from && x.EndsAt >= to)
-                .ToListAsync(ct);
-            session = candidates
-                .OrderBy(x => x.StartsAt <= now && now < x.EndsAt ? 0 : 1)
-                .ThenBy(x => Math.Abs((x.StartsAt - now).Ticks))
-                .FirstOrDefault();
-            if (session is null)
-            {
-                return Problems.Conflict("No session is open at this venue now; give sessionId, or ask the school admin for today's sessions.", "no-open-session");
-            }
-        }
-
         var warnings = new List<string>();
-        ApprovedRegistration? registration;
+        StudentKey student;
         if (hasCode)
         {
             var bearer = http.Request.Headers[HeaderNames.Authorization].ToString();
@@ -111,18 +88,24 @@ public static partial class CheckInApi
                 warnings.Add($"Registration is unreachable: the code was accepted because Registration verified it at {resolved.VerifiedAt:u}. Check the student's face against their card.");
             }
 
-            registration = await s.Db.Registrations.AsNoTracking().FirstOrDefaultAsync(r => r.RegistrationId == resolved.RegistrationId, ct);
+            student = new StudentKey(resolved.RegistrationId, null);
         }
         else
         {
-            var number = request.StudentNumber!.Trim();
-            registration = await s.Db.Registrations.AsNoTracking().Active()
-                .Where(r => r.SchoolCode == session.SchoolCode && r.CampaignId == session.CampaignId && r.StudentNumber == number)
-                .FirstOrDefaultAsync(ct);
+            student = new StudentKey(null, request.StudentNumber!.Trim());
             warnings.Add("Checked in by student card: compare the face with the card's photo.");
         }
 
-        if (registration is null || !registration.IsActive)
+        // The session, the student and everything the rules need, in one round trip (capture day is latency-bound).
+        var known = await CheckInStore.LoadAsync(s.Db, station.VenueId, request.SessionId, student, now, CurrentSessionMargin, ct);
+        if (known.Session is not { } session)
+        {
+            return request.SessionId is null
+                ? Problems.Conflict("No session is open at this venue now; give sessionId, or ask the school admin for today's sessions.", "no-open-session")
+                : Problems.Invalid("sessionId", "Give a session of this station's venue, or leave it out for the session running now.");
+        }
+
+        if (known.Registration is not { IsActive: true } registration)
         {
             return Problems.Conflict("This student has no approved registration in Scheduling (not approved, withdrawn, or approval not arrived yet): send them to their college secretary.", "not-approved");
         }
@@ -132,41 +115,24 @@ public static partial class CheckInApi
             return Problems.Conflict("This student's registration belongs to another campaign than this session's.", "other-campaign");
         }
 
-        // Everything the rules need about this student, in one round trip (capture day is latency-bound).
-        var registrationId = registration.RegistrationId;
-        var currentSessionId = session.Id;
-        var known = await s.Db.Registrations.AsNoTracking()
-            .Where(r => r.RegistrationId == registrationId)
-            .Select(r => new
-            {
-                Existing = s.Db.CheckIns.Where(c => c.RegistrationId == registrationId && c.SessionId == currentSessionId).FirstOrDefault(),
-                Paid = s.Db.Payments.Any(p => p.RegistrationId == registrationId && p.PaidAt != null && p.RefundedAt == null),
-                Photographed = s.Db.CheckIns.Any(c => c.RegistrationId == registrationId && c.Status == CheckInStatus.Photographed),
-                Booked = s.Db.MakeupBookings.Any(b => b.RegistrationId == registrationId && b.MakeupSessionId == currentSessionId && b.CancelledAt == null),
-            })
-            .SingleAsync(ct);
         if (known.Existing is { } existing)
         {
             return TypedResults.Ok(Response(existing, registration, station, repeated: true, [.. warnings, "Scanned before: same shoot number."]));
         }
 
-        var own = await (from a in s.Db.Allocations
-                         join x in s.Db.Sessions on a.SessionId equals x.Id
-                         where a.CampaignId == registration.CampaignId && a.CollegeCode == registration.CollegeCode
-                         select x).AsNoTracking().ToListAsync(ct);
         var facts = new CheckInFacts(
             Slot(session),
             registration.IsActive,
             registration.FeeFen,
             known.Paid,
             known.Photographed,
-            session.Kind == SessionKind.Makeup && known.Booked,
-            own.Select(Slot).ToList(),
+            session.Kind == SessionKind.Makeup && known.BookedHere,
+            known.OwnSessions.Select(o => new SessionSlot(o.Id, o.Kind, o.StartsAt, o.EndsAt, o.Closed)).ToList(),
             request.OverrideReason);
         var decision = CheckInRules.Decide(facts);
         if (!decision.Admitted)
         {
-            return await RefuseAsync(s.Db, decision.Refusal!.Value, own, ct);
+            return await RefuseAsync(s.Db, decision.Refusal!.Value, known.OwnSessions, ct);
         }
 
         var checkIn = new CheckIn
@@ -189,18 +155,11 @@ public static partial class CheckInApi
 
         try
         {
-            await using var transaction = await s.Db.Database.BeginTransactionAsync(ct);
-            checkIn.Sequence = await ShootNumberCounter.NextAsync(s.Db, station.Id, checkIn.Day, ct);
-            checkIn.ShootNumber = ShootNumber.Format(station.Code, checkIn.Sequence);
-            s.Db.CheckIns.Add(checkIn);
-            s.Db.AddIntegrationEvent(new StudentCheckedIn(checkIn.RegistrationId, checkIn.CampaignId, session.Id, station.Id.ToString(), checkIn.ShootNumber, now));
-            await s.Db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
+            await CheckInStore.InsertAsync(s.Db, checkIn, station.Code, signal, ct);
         }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            // The same code scanned at the same moment elsewhere: that scan won; answer with its shoot number.
-            s.Db.ChangeTracker.Clear();
+            // The same student scanned at the same moment elsewhere: that scan won; answer with its shoot number.
             var winner = await s.Db.CheckIns.AsNoTracking().FirstAsync(c => c.RegistrationId == registration.RegistrationId && c.SessionId == session.Id, ct);
             return TypedResults.Ok(Response(winner, registration, station, repeated: true, [.. warnings, "Scanned before: same shoot number."]));
         }
@@ -215,7 +174,7 @@ public static partial class CheckInApi
             Response(checkIn, registration, station, repeated: false, [.. warnings, .. decision.Warnings]));
     }
 
-    private static async Task<ProblemHttpResult> RefuseAsync(SchedulingDbContext db, RefusalReason reason, List<Session> own, CancellationToken ct)
+    private static async Task<ProblemHttpResult> RefuseAsync(SchedulingDbContext db, RefusalReason reason, IReadOnlyList<OwnSession> own, CancellationToken ct)
     {
         switch (reason)
         {
@@ -244,6 +203,7 @@ public static partial class CheckInApi
     }
 
     private static SessionSlot Slot(Session x) => new(x.Id, x.Kind, x.StartsAt, x.EndsAt, x.ClosedAt is not null);
+
 
     private static CheckInResponse Response(CheckIn c, ApprovedRegistration r, Station station, bool repeated, IReadOnlyList<string> warnings) => new(
         c.Id, c.ShootNumber, repeated, r.RegistrationId, r.StudentName, r.StudentNumber, r.CollegeName, r.ClassName, r.MaskedIdNumber, r.DegreeLevel,
