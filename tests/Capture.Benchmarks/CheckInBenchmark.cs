@@ -32,7 +32,7 @@ public sealed class CheckInBenchmark : IBenchmark
     private const int Warmup = 400;
 
     /// <summary>15 s of check-ins right before the measured ones, so the services' code is fully compiled (tiered JIT) and their pools are warm: a capture day runs for hours.</summary>
-    private const int CheckInWarmup = 3000;
+    private static readonly int CheckInWarmup = int.Parse(Environment.GetEnvironmentVariable("BENCHMARK_CHECKIN_WARMUP") ?? "3000", CultureInfo.InvariantCulture);
     private const int Stations = 4;
     private static readonly double WindowSeconds = double.Parse(Environment.GetEnvironmentVariable("BENCHMARK_WINDOW_SECONDS") ?? "5", CultureInfo.InvariantCulture);
 
