@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Capture.Contracts.Scheduling;
 using Capture.Scheduling.Domain;
 using Capture.Scheduling.Infrastructure;
 using Capture.ServiceDefaults.Messaging;
