@@ -11,12 +11,19 @@ public static class MessagingExtensions
 
     /// <summary>
     /// MassTransit over RabbitMQ from <c>ConnectionStrings:messaging</c> (an amqp URI): kebab-case endpoint names
-    /// prefixed by nothing, so queues read like <c>registration-approved</c>; every consumer retries with
+    /// prefixed by the service's resource name, so queues read like <c>scheduling-registration-approved</c> and two
+    /// services consuming the same event each get every message (one shared queue would split them between the
+    /// services as competing consumers). <paramref name="endpointPrefix"/> defaults to the kebab-case last part of the
+    /// application name (<c>Capture.CaptureIngest</c> → <c>capture-ingest</c>). Every consumer retries with
     /// exponential back-off and then MassTransit moves the message to its <c>_error</c> queue; nothing is dropped.
     /// Publisher confirms are on (MassTransit's default), which the outbox relies on.
     /// </summary>
-    public static IHostApplicationBuilder AddServiceMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configure = null)
+    public static IHostApplicationBuilder AddServiceMessaging(
+        this IHostApplicationBuilder builder,
+        Action<IBusRegistrationConfigurator>? configure = null,
+        string? endpointPrefix = null)
     {
+        var prefix = endpointPrefix ?? ResourceName(builder.Environment.ApplicationName);
         var uri = ParseUri(builder.Configuration.GetConnectionString(ConnectionName));
         var retry = builder.Configuration.GetSection("Messaging").Get<MessagingRetryOptions>() ?? new MessagingRetryOptions();
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(options =>
@@ -28,7 +35,7 @@ public static class MessagingExtensions
 
         builder.Services.AddMassTransit(bus =>
         {
-            bus.SetKebabCaseEndpointNameFormatter();
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix, false));
             configure?.Invoke(bus);
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
@@ -41,6 +48,25 @@ public static class MessagingExtensions
             });
         });
         return builder;
+    }
+
+    /// <summary><c>Capture.CaptureIngest</c> → <c>capture-ingest</c>: the resource name DESIGN.md gives each service.</summary>
+    public static string ResourceName(string applicationName)
+    {
+        var last = applicationName.Split('.', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? applicationName;
+        var builder = new System.Text.StringBuilder(last.Length + 4);
+        for (var i = 0; i < last.Length; i++)
+        {
+            var c = last[i];
+            if (char.IsUpper(c) && i > 0 && (char.IsLower(last[i - 1]) || (i + 1 < last.Length && char.IsLower(last[i + 1]))))
+            {
+                builder.Append('-');
+            }
+
+            builder.Append(char.ToLowerInvariant(c));
+        }
+
+        return builder.ToString();
     }
 
     private static Uri ParseUri(string? value)

@@ -80,10 +80,10 @@ public sealed class InboxTests
 
         using var admin = new RabbitMqAdmin(isolated.Endpoints.RabbitManagement!);
         var errorQueue = await Eventually.GetAsync(
-            async () => (await admin.QueuesAsync(isolated.VirtualHost)).SingleOrDefault(q => q.Name == "deposit_error"),
+            async () => (await admin.QueuesAsync(isolated.VirtualHost)).SingleOrDefault(q => q.Name == "ledger-deposit_error"),
             q => q is { Messages: 1 },
             TimeSpan.FromSeconds(60),
-            "the message in deposit_error");
+            "the message in ledger-deposit_error");
         Assert.Equal(1, errorQueue!.Messages);
         Assert.Equal(0, await BalanceAsync(host, ledgerId));
         Assert.Equal(0, await host.InDbAsync(db => db.InboxMessages.CountAsync(m => m.MessageId == messageId)));

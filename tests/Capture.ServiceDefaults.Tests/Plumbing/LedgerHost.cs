@@ -49,7 +49,7 @@ public sealed class LedgerHost : IAsyncDisposable
         {
             bus.AddConsumer<LedgerOpenedRecorder>();
             bus.AddConsumer<DepositConsumer>();
-        });
+        }, endpointPrefix: "ledger");
 
         var host = builder.Build();
         await host.StartAsync();
