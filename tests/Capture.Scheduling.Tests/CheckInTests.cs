@@ -53,6 +53,20 @@ public sealed class CheckInTests(SchedulingApp app) : IClassFixture<SchedulingAp
     }
 
     [Fact]
+    public async Task A_new_station_announces_its_venue_and_school_so_photo_uploads_can_be_scoped()
+    {
+        var (world, venue, _, stations) = await OneSessionAsync();
+        var rows = await Eventually.GetAsync(
+            () => world.CountAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.MessageType == typeof(StationOpened).FullName).ToListAsync()),
+            rows => rows.Any(r => r.Body.Contains(stations[0].Id.ToString(), StringComparison.Ordinal) && r.PublishedAt is not null),
+            what: "the StationOpened event published");
+        var @event = JsonSerializer.Deserialize<StationOpened>(rows.Single(r => r.Body.Contains(stations[0].Id.ToString(), StringComparison.Ordinal)).Body, JsonSerializerOptions.Web)!;
+        Assert.Equal(venue.Id, @event.VenueId);
+        Assert.Equal(world.School, @event.SchoolCode);
+        Assert.Equal(stations[0].Code, @event.Code);
+    }
+
+    [Fact]
     public async Task The_StudentCheckedIn_event_carries_the_issued_shoot_number_and_numbers_past_9999_keep_every_digit()
     {
         var (world, venue, session, stations) = await OneSessionAsync();
@@ -89,6 +103,8 @@ public sealed class CheckInTests(SchedulingApp app) : IClassFixture<SchedulingAp
             Assert.Equal(session.Id, @event.SessionId);
             Assert.Equal(stations[0].Id.ToString(), @event.StationId);
             Assert.Equal(checkIn.CheckedInAt, @event.CheckedInAt);
+            Assert.Equal(venue.Id, @event.VenueId);
+            Assert.Equal(world.School, @event.SchoolCode);
         }
     }
 

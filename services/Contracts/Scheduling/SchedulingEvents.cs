@@ -7,14 +7,28 @@ public sealed record SessionPlanPublished(
     int Version,
     DateTimeOffset PublishedAt);
 
-/// <summary>A student checked in at a station and got a shoot number (拍摄号), the key a photo is bound by.</summary>
+/// <summary>
+/// A student checked in at a station and got a shoot number (拍摄号), the key a photo is bound by. Carries the
+/// station's venue and the owning school, so a service that keeps the binding can check who may see it.
+/// </summary>
 public sealed record StudentCheckedIn(
     Guid RegistrationId,
     Guid CampaignId,
     Guid SessionId,
     string StationId,
     string ShootNumber,
-    DateTimeOffset CheckedInAt);
+    DateTimeOffset CheckedInAt,
+    Guid VenueId = default,
+    string SchoolCode = "");
+
+/// <summary>A station (camera position) was added to a venue: services that accept work from stations learn its venue and school.</summary>
+public sealed record StationOpened(
+    Guid StationId,
+    Guid VenueId,
+    string SchoolCode,
+    string Code,
+    string Name,
+    DateTimeOffset OpenedAt);
 
 /// <summary>A session closed; its absentees may book a makeup capture.</summary>
 public sealed record SessionClosed(

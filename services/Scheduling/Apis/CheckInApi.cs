@@ -154,7 +154,7 @@ public static partial class CheckInApi
 
         try
         {
-            await CheckInStore.InsertAsync(s.Db, checkIn, station.Code, signal, ct);
+            await CheckInStore.InsertAsync(s.Db, checkIn, station, registration.SchoolCode, signal, ct);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {

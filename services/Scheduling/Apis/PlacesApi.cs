@@ -1,3 +1,4 @@
+using Capture.Contracts.Scheduling;
 using System.Security.Claims;
 using Capture.Scheduling.Domain;
 using Capture.Scheduling.Infrastructure;
@@ -146,6 +147,7 @@ public static class PlacesApi
 
         var station = new Station { Id = Guid.NewGuid(), VenueId = venueId, Code = code, Name = request.Name?.Trim() ?? code, ThroughputPerHour = request.ThroughputPerHour };
         s.Db.Stations.Add(station);
+        s.Db.AddIntegrationEvent(new StationOpened(station.Id, venueId, venue.SchoolCode, station.Code, station.Name, s.Time.GetUtcNow()));
         await s.Db.SaveChangesAsync(ct);
         return TypedResults.Created($"{SchedulingDbContext.RoutePrefix}/stations/{station.Id}", new StationResponse(station.Id, venueId, station.Code, station.Name, station.ThroughputPerHour));
     }

@@ -206,9 +206,13 @@ public static class CheckInStore
     /// have no gaps. Returns the check-in as written.
     /// </summary>
     /// <exception cref="PostgresException">With <see cref="PostgresErrorCodes.UniqueViolation"/> when this student is already checked in to the session.</exception>
-    public static async Task<CheckIn> InsertAsync(SchedulingDbContext db, CheckIn checkIn, string stationCode, OutboxSignal signal, CancellationToken ct)
+    public static async Task<CheckIn> InsertAsync(
+        SchedulingDbContext db, CheckIn checkIn, Station station, string schoolCode, OutboxSignal signal, CancellationToken ct)
     {
-        var @event = new StudentCheckedIn(checkIn.RegistrationId, checkIn.CampaignId, checkIn.SessionId, checkIn.StationId.ToString(), string.Empty, checkIn.CheckedInAt);
+        var stationCode = station.Code;
+        var @event = new StudentCheckedIn(
+            checkIn.RegistrationId, checkIn.CampaignId, checkIn.SessionId, checkIn.StationId.ToString(), string.Empty, checkIn.CheckedInAt,
+            station.VenueId, schoolCode);
         var message = OutboxMessage.Create(@event, typeof(StudentCheckedIn));
         var written = await WithConnectionAsync(db, async connection =>
         {
