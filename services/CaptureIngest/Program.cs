@@ -1,3 +1,4 @@
+using Capture.CaptureIngest.Apis;
 using Capture.CaptureIngest.Extensions;
 using Capture.CaptureIngest.Infrastructure;
 using Capture.ServiceDefaults.Messaging;
@@ -16,4 +17,8 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapOutboxApi(CaptureIngestDbContext.RoutePrefix);
+app.MapPhotosApi();
+app.MapVerdictFeedApi();
+app.MapHeldPhotosApi();
+app.MapOpsApi();
 app.Run();

@@ -1,18 +1,54 @@
+//TEMP using Capture.CaptureIngest.Domain.Standardization;
 using Capture.CaptureIngest.Infrastructure;
+using Capture.CaptureIngest.IntegrationEvents;
 using Capture.ServiceDefaults.Messaging;
 using Capture.ServiceDefaults.Persistence;
+using Capture.ServiceDefaults.Security;
 using Capture.ServiceDefaults.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Capture.CaptureIngest.Extensions;
 
 public static class CaptureIngestServiceExtensions
 {
-    /// <summary>Everything the CaptureIngest service is made of: its database (with outbox and inbox), the bus, object storage, and its own services.</summary>
+    /// <summary>
+    /// Everything the CaptureIngest service is made of: its database (with outbox and inbox), object storage, the bus
+    /// with the binding consumers and (unless <c>CaptureIngest:Role</c> is <c>api</c>) the standardisation workers, the
+    /// sweeper that holds and auto-accepts, and the live verdict notifier.
+    /// </summary>
     public static IHostApplicationBuilder AddCaptureIngestServices(this IHostApplicationBuilder builder)
     {
+        var options = builder.Configuration.GetSection("CaptureIngest").Get<CaptureOptions>() ?? new CaptureOptions();
+        builder.Services.AddOptions<CaptureOptions>().BindConfiguration("CaptureIngest");
+//TEMP         builder.Services.AddOptions<StandardizationOptions>().BindConfiguration("CaptureIngest:Standardization");
+
         builder.AddServiceDatabase<CaptureIngestDbContext>(CaptureIngestDbContext.DatabaseName, CaptureIngestDbContext.SchemaName);
-        builder.AddServiceMessaging();
         builder.AddObjectStorage("photos-raw", "photos-standardized");
+        builder.AddServiceMessaging(bus =>
+        {
+            bus.AddConsumer<StationOpenedConsumer>();
+            bus.AddConsumer<StudentCheckedInConsumer>();
+            bus.AddConsumer<RegistrationWithdrawnConsumer>();
+            if (options.RunsWorkers)
+            {
+//TEMP                 bus.AddConsumer<PhotoUploadedConsumer, PhotoUploadedConsumerDefinition>();
+            }
+        });
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<CaptureMetrics>();
+//TEMP         builder.Services.AddSingleton(services => new PhotoStandardizer(services.GetRequiredService<IOptions<StandardizationOptions>>().Value));
+        builder.Services.AddSingleton(services => CaptureCodeKey.CreateSigner(services.GetRequiredService<IConfiguration>(), services.GetRequiredService<IHostEnvironment>()));
+//TEMP         builder.Services.AddSingleton<KeyframeReader>();
+        builder.Services.AddSingleton<VerdictNotifier>();
+        if (options.RunsApi)
+        {
+            builder.Services.AddHostedService(services => services.GetRequiredService<VerdictNotifier>());
+            builder.Services.AddSingleton<PhotoSweeper>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<PhotoSweeper>());
+        }
+
         return builder;
     }
 }

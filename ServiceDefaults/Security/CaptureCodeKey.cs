@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
-using Capture.Registration.Domain;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 
-namespace Capture.Registration.Infrastructure;
+namespace Capture.ServiceDefaults.Security;
 
 /// <summary>
 /// The capture code key: <c>CaptureCodes:SigningKey</c> (at least 32 characters). Outside Development the service

@@ -1,9 +1,9 @@
-namespace Capture.Scheduling.Domain;
+namespace Capture.ServiceDefaults.Time;
 
 /// <summary>
-/// Capture days and session times are Asia/Shanghai wall-clock times for people and UTC instants in storage.
-/// China has kept UTC+8 without daylight saving since 1991, so a fixed offset is the fallback when the zone
-/// database is missing.
+/// People read times as Beijing time (Asia/Shanghai wall-clock); storage keeps UTC instants. China has kept UTC+8
+/// without daylight saving since 1991, so a fixed offset is the fallback when the zone database is missing.
+/// One copy for every service, so capture days and deadlines mean the same everywhere.
 /// </summary>
 public static class ShanghaiTime
 {
@@ -19,7 +19,13 @@ public static class ShanghaiTime
 
     public static DateTimeOffset ToLocal(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
 
+    public static DateTimeOffset ToShanghai(this DateTimeOffset instant) => instant.ToOffset(Offset);
+
+    /// <summary>The Beijing calendar day of an instant (a capture day, the day a shoot number belongs to).</summary>
     public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(ToLocal(now).DateTime);
+
+    /// <summary>E.g. <c>2025-10-26 18:00 (Beijing time)</c>.</summary>
+    public static string Display(DateTimeOffset instant) => $"{instant.ToOffset(Offset):yyyy-MM-dd HH:mm} (Beijing time)";
 
     private static TimeZoneInfo Find()
     {

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 
-namespace Capture.Registration.Domain;
+namespace Capture.ServiceDefaults.Security;
 
 /// <summary>What a scanned capture code says, once its signature checks out.</summary>
 public readonly record struct CaptureCodeClaim(Guid RegistrationId, int Version);

@@ -1,6 +1,7 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Capture.Scheduling.Apis;
+namespace Capture.ServiceDefaults.Http;
 
 /// <summary>ProblemDetails answers with a detail a person can act on, and a machine-readable <c>reason</c> where useful.</summary>
 public static class Problems

@@ -1,0 +1,55 @@
+namespace Capture.CaptureIngest.Domain;
+
+/// <summary>What to do with a photo given what is known of its shoot number.</summary>
+public abstract record BindingDecision
+{
+    public sealed record Bind(Guid RegistrationId, Guid CampaignId) : BindingDecision;
+
+    public sealed record Hold(string Reason) : BindingDecision;
+
+    public sealed record Wait : BindingDecision;
+}
+
+/// <summary>
+/// The binding rules (张冠李戴 must be impossible): a photo binds only to the registration checked in under its own
+/// station, day and shoot number; never to a withdrawn one; never against its shoot's capture-code keyframe; never
+/// by order or by guess. Rules only, no I/O.
+/// </summary>
+public static class BindingRules
+{
+    public static BindingDecision Decide(ShootCheckIn? checkIn, bool withdrawn, Guid? keyframeRegistration)
+    {
+        if (checkIn is null)
+        {
+            return new BindingDecision.Wait();
+        }
+
+        if (withdrawn)
+        {
+            return new BindingDecision.Hold(
+                $"Shoot number {checkIn.ShootNumber} belongs to registration {checkIn.RegistrationId}, which was withdrawn from the campaign: a person must decide.");
+        }
+
+        if (keyframeRegistration is { } scanned && scanned != checkIn.RegistrationId)
+        {
+            return new BindingDecision.Hold(KeyframeDisagreement(checkIn.ShootNumber, checkIn.RegistrationId, scanned));
+        }
+
+        return new BindingDecision.Bind(checkIn.RegistrationId, checkIn.CampaignId);
+    }
+
+    public static string KeyframeDisagreement(string shootNumber, Guid checkedIn, Guid scanned) =>
+        $"The capture code photographed for shoot number {shootNumber} is registration {scanned}, but {shootNumber} was checked in for registration {checkedIn}: "
+        + "every photo of this shoot number is held until a person checks who was photographed.";
+
+    public static string NeverCheckedIn(string shootNumber, TimeSpan waited) =>
+        $"No check-in for shoot number {shootNumber} at this station and day arrived within {waited.TotalMinutes:0} minutes: check the number on the sheet and bind the photo by hand.";
+
+    /// <summary>A shoot number looks like the station code, a dash and a running number: <c>B2-0137</c>, <c>B1-10000</c>.</summary>
+    public static bool IsShootNumber(string? value) =>
+        value is { Length: > 2 and <= Limits.ShootNumber }
+        && value.IndexOf('-') is var dash and > 0 and <= 8
+        && value[..dash].All(char.IsAsciiLetterOrDigit)
+        && dash < value.Length - 1
+        && value[(dash + 1)..].All(char.IsAsciiDigit);
+}
