@@ -385,6 +385,34 @@ public sealed class CheckInTests(SchedulingApp app) : IClassFixture<SchedulingAp
     }
 
     [Fact]
+    public async Task A_photo_accepted_by_CaptureIngest_marks_the_check_in_photographed_and_a_later_scan_is_refused()
+    {
+        var world = new CaptureWorld(app);
+        var (_, venue, day) = await world.VenueAsync();
+        var station = await world.StationAsync(venue.Id, "E1");
+        var first = await world.SessionAsync(day.Id, venue.Id, "08:00", "09:00");
+        var second = await world.SessionAsync(day.Id, venue.Id, "09:00", "10:00");
+        var student = (await world.ApproveAsync("med", 1))[0];
+        await world.AllocateAsync(first.Id, "med", 5);
+        using var op = world.Operator(venue.Id);
+        using var scan = await ScanAsync(op, station.Id, new { captureCode = student.CaptureCode, sessionId = first.Id });
+        var checkIn = (await scan.Content.ReadFromJsonAsync<CheckInResponse>())!;
+
+        var accepted = new Capture.Contracts.CaptureIngest.PhotoAccepted(
+            Guid.NewGuid(), student.RegistrationId, world.CampaignId, world.School, station.Id.ToString(), checkIn.ShootNumber,
+            "k.jpg", new string('a', 64), true, [], "system:auto-accept", DateTimeOffset.UtcNow);
+        await app.Bus.Publish(accepted);
+        await app.Bus.Publish(accepted);
+        await Eventually.TrueAsync(
+            () => world.CountAsync(db => db.CheckIns.AnyAsync(c => c.Id == checkIn.CheckInId && c.Status == CheckInStatus.Photographed)),
+            what: "the check-in marked photographed");
+
+        using var again = await ScanAsync(op, station.Id, new { captureCode = student.CaptureCode, sessionId = second.Id });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("already-captured", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reason").GetString());
+    }
+
+    [Fact]
     public async Task Bad_input_is_a_validation_problem_naming_the_field()
     {
         var (world, venue, _, stations) = await OneSessionAsync();

@@ -1,4 +1,5 @@
 using Capture.Registration.Infrastructure;
+using Capture.Registration.IntegrationEvents;
 using Capture.ServiceDefaults.Messaging;
 using Capture.ServiceDefaults.Persistence;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,7 +12,7 @@ public static class RegistrationServiceExtensions
     public static IHostApplicationBuilder AddRegistrationServices(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<RegistrationDbContext>(RegistrationDbContext.DatabaseName, RegistrationDbContext.SchemaName);
-        builder.AddServiceMessaging();
+        builder.AddServiceMessaging(bus => bus.AddConsumer<PhotoAcceptedConsumer>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(CaptureCodeKey.CreateSigner(builder.Configuration, builder.Environment));
         builder.Services.AddScoped<RosterImporter>();

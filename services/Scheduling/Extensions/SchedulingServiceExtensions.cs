@@ -18,6 +18,7 @@ public static class SchedulingServiceExtensions
             bus.AddConsumer<RegistrationWithdrawnConsumer>();
             bus.AddConsumer<PaymentSucceededConsumer>();
             bus.AddConsumer<PaymentRefundedConsumer>();
+            bus.AddConsumer<PhotoAcceptedConsumer>();
         });
 
         builder.Services.AddMemoryCache();
