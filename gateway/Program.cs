@@ -13,5 +13,6 @@ if (app.Environment.IsDevelopment())
     app.MapDevelopmentTokenApi();
 }
 
+app.UseRequestBodyLimits();
 app.MapReverseProxy();
 app.Run();

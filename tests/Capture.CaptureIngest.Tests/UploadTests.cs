@@ -103,7 +103,7 @@ public sealed class UploadTests(CaptureIngestApp app) : IClassFixture<CaptureIng
         using var op = app.Operator(station);
 
         // Declared: refused from the header.
-        var declared = new StreamContent(new JpegLikeStream(61L * 1024 * 1024));
+        var declared = new StreamContent(new SyntheticJpegStream(61L * 1024 * 1024));
         declared.Headers.ContentLength = 61L * 1024 * 1024;
         declared.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
         var first = await op.PostAsync($"/api/capture/stations/{station.Id}/photos?shootNumber=B1-0001", declared);
@@ -111,7 +111,7 @@ public sealed class UploadTests(CaptureIngestApp app) : IClassFixture<CaptureIng
         Assert.Contains("60 MB", await first.Content.ReadAsStringAsync());
 
         // Chunked, no length: refused once the count passes the limit.
-        var chunked = new StreamContent(new JpegLikeStream(61L * 1024 * 1024));
+        var chunked = new StreamContent(new SyntheticJpegStream(61L * 1024 * 1024));
         chunked.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/capture/stations/{station.Id}/photos?shootNumber=B1-0001") { Content = chunked };
         request.Headers.TransferEncodingChunked = true;
@@ -177,42 +177,5 @@ public sealed class UploadTests(CaptureIngestApp app) : IClassFixture<CaptureIng
         png.AddRange([0, 0, 0x75, 0x30, 0, 0, 0x75, 0x30, 8, 2, 0, 0, 0, 0, 0, 0, 0]);
         png.AddRange([0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]);
         return [.. png];
-    }
-
-    /// <summary>A structurally valid JPEG of any length, made on the fly: SOI, SOF0 (4000×3000), APP15 padding segments, EOI.</summary>
-    private sealed class JpegLikeStream(long length) : Stream
-    {
-        private static readonly byte[] Head = [0xFF, 0xD8, 0xFF, 0xC0, 0, 17, 8, 0x0B, 0xB8, 0x0F, 0xA0, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1];
-        private long position;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => length;
-        public override long Position { get => position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            var n = (int)Math.Min(count, length - position);
-            for (var i = 0; i < n; i++)
-            {
-                buffer[offset + i] = ByteAt(position + i);
-            }
-
-            position += n;
-            return n;
-        }
-
-        private byte ByteAt(long at)
-        {
-            if (at < Head.Length) return Head[at];
-            if (at >= length - 2) return at == length - 2 ? (byte)0xFF : (byte)0xD9;
-            return (byte)(at % 251 == 0 ? 0x00 : 0x5A);
-        }
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
