@@ -56,7 +56,7 @@ public sealed partial class PhotoUploadedConsumer(
                 return;
             }
 
-            var result = standardizer.Standardize(temp, cancellationToken: ct);
+            var result = standardizer.Standardize(temp, ct: ct);
             var now = time.GetUtcNow();
             var report = JsonSerializer.Serialize(result.Report, JsonSerializerOptions.Web);
             var failed = result.Report.Measures.Where(x => !x.Passed).Select(x => x.Name).ToList();
