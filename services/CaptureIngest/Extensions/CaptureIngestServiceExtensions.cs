@@ -20,7 +20,10 @@ public static class CaptureIngestServiceExtensions
     public static IHostApplicationBuilder AddCaptureIngestServices(this IHostApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection("CaptureIngest").Get<CaptureOptions>() ?? new CaptureOptions();
-        builder.Services.AddOptions<CaptureOptions>().BindConfiguration("CaptureIngest");
+        builder.Services.AddOptions<CaptureOptions>().BindConfiguration("CaptureIngest")
+            .Validate(o => o.BackgroundColours.Values.All(IsColour), "CaptureIngest:BackgroundColours values must be colours like #64C5FF.")
+            .Validate(o => o.Workers is >= 1 and <= 64, "CaptureIngest:Workers must be 1-64.")
+            .ValidateOnStart();
         builder.Services.AddOptions<StandardizationOptions>().BindConfiguration("CaptureIngest:Standardization");
 
         builder.AddServiceDatabase<CaptureIngestDbContext>(CaptureIngestDbContext.DatabaseName, CaptureIngestDbContext.SchemaName);
@@ -51,4 +54,7 @@ public static class CaptureIngestServiceExtensions
 
         return builder;
     }
+
+    private static bool IsColour(string value) =>
+        value.Trim().TrimStart('#') is { Length: 6 } hex && hex.All(char.IsAsciiHexDigit);
 }

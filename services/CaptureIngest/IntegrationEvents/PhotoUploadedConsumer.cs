@@ -24,6 +24,7 @@ public sealed partial class PhotoUploadedConsumer(
     PhotoStandardizer standardizer,
     KeyframeReader keyframes,
     CaptureMetrics metrics,
+    IOptions<CaptureOptions> options,
     TimeProvider time,
     ILogger<PhotoUploadedConsumer> logger) : IConsumer<PhotoUploaded>
 {
@@ -56,7 +57,7 @@ public sealed partial class PhotoUploadedConsumer(
                 return;
             }
 
-            var result = standardizer.Standardize(temp, ct: ct);
+            var result = standardizer.Standardize(temp, options.Value.BackgroundColourFor(photo.CampaignId, photo.SchoolCode), ct);
             var now = time.GetUtcNow();
             var report = JsonSerializer.Serialize(result.Report, JsonSerializerOptions.Web);
             var failed = result.Report.Measures.Where(x => !x.Passed).Select(x => x.Name).ToList();
