@@ -107,7 +107,9 @@ public sealed partial class PhotoUploadedConsumer(
     {
         db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var photo = await db.Photos.FromSql($"SELECT * FROM capture_ingest.photos WHERE id = {photoId} FOR UPDATE").FirstAsync(ct);
+        // Row lock first: a second worker with the same photo waits here, then sees the first one's verdict.
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM capture_ingest.photos WHERE id = {photoId} FOR UPDATE", ct);
+        var photo = await db.Photos.FirstAsync(p => p.Id == photoId, ct);
         if (photo.Verdict != Verdict.Pending)
         {
             return false;
