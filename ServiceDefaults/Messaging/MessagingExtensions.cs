@@ -36,6 +36,9 @@ public static class MessagingExtensions
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix, false));
+            // The broker's check is tagged broker only (instead of MassTransit's "ready"): it shows in /health and
+            // /health/broker, not in readiness, so a RabbitMQ blip does not take every pod out of service.
+            bus.ConfigureHealthCheckOptions(health => health.Tags.Add(Extensions.BrokerTag));
             configure?.Invoke(bus);
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
