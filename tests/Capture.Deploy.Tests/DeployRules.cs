@@ -32,6 +32,7 @@ public static class DeployRules
         .. BodySizeIsAlignedFromIngressToKestrel(objects),
         .. IngestWorkersScaleOnTheQueue(objects),
         .. EdgeIsTlsAndDefaultDeny(objects),
+        .. ConsumersUseQuorumQueues(objects),
     ];
 
     public static IEnumerable<JsonObject> Workloads(IEnumerable<JsonObject> objects) =>
@@ -323,6 +324,13 @@ public static class DeployRules
             yield return "no default-deny ingress NetworkPolicy";
         }
     }
+
+    /// <summary>A pod that talks to the 3-node RabbitMQ declares its consumer queues as quorum queues.</summary>
+    public static IEnumerable<string> ConsumersUseQuorumQueues(IReadOnlyList<JsonObject> objects) =>
+        Workloads(objects).SelectMany(w => Containers(w).Select(c => (w, c)))
+            .Where(x => Items(x.c["env"]).Any(e => Text(e["name"]) == "ConnectionStrings__messaging"))
+            .Where(x => Env(x.c, "Messaging__QuorumQueues") != "true")
+            .Select(x => $"{Id(x.w)}: uses the broker without Messaging__QuorumQueues=true");
 
     private static bool IsCapture(JsonObject workload) =>
         Text(workload["metadata"]?["labels"]?["app.kubernetes.io/component"]) is "service" or "gateway" or "worker" or "migrations";

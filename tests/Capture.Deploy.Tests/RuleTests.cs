@@ -120,6 +120,15 @@ public sealed class RuleTests
     }
 
     [Fact]
+    public void A_broker_user_on_classic_queues_is_reported()
+    {
+        var objects = Provider();
+        var env = (JsonArray)Container(objects, "payment")["env"]!;
+        env.Remove(Items(env).Single(e => Text(e["name"]) == "Messaging__QuorumQueues"));
+        Assert.Equal(["Deployment/payment: uses the broker without Messaging__QuorumQueues=true"], DeployRules.ConsumersUseQuorumQueues(objects));
+    }
+
+    [Fact]
     public void A_web_project_without_a_deployment_is_noticed()
     {
         Assert.Equal("capture-ingest", Solution.ResourceName("Capture.CaptureIngest"));
