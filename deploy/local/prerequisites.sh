@@ -29,7 +29,8 @@ if [ ! -d "$root/deploy/local/s3/node_modules/s3rver" ]; then
   npm ci --prefix "$root/deploy/local/s3" --no-audit --no-fund --silent
 fi
 
-if [ ! -d "$root/deploy/validate/node_modules/kubernetes-models" ]; then
+validate="$root/deploy/validate"
+if [ ! -f "$validate/node_modules/.package-lock.json" ] || [ "$validate/package-lock.json" -nt "$validate/node_modules/.package-lock.json" ]; then
   echo "prerequisites: installing the Kubernetes schema validators (npm ci in deploy/validate)"
   npm ci --prefix "$root/deploy/validate" --no-audit --no-fund --silent
 fi

@@ -1,6 +1,8 @@
 // Validates Kubernetes objects (multi-document YAML, e.g. `kubectl kustomize` output) offline:
-//  - built-in kinds against the Kubernetes OpenAPI schemas (kubernetes-models, Kubernetes 1.32),
-//  - CloudNativePG, KEDA, Prometheus Operator and External Secrets kinds against their CRD schemas (@kubernetes-models/*),
+//  - built-in kinds against the Kubernetes OpenAPI schemas (kubernetes-models 5.1, the Kubernetes 1.34 API),
+//  - CloudNativePG, KEDA, Prometheus Operator and External Secrets kinds against their CRD schemas (@kubernetes-models/*);
+//    for these and the built-ins, fields the schema does not know are caught by type-checking each object against the
+//    packages' TypeScript declarations (excess property checks): the API server rejects unknown fields too,
 //  - RabbitmqCluster and MinIO Tenant against their CRDs' openAPIV3Schema, vendored in crds/ from the operator release
 //    we target (no @kubernetes-models package exists for them), with the API server's strict field validation:
 //    a field the schema does not know is an error.
@@ -12,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
+import ts from "typescript";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -54,17 +57,59 @@ for (const crd of vendored) {
   }
 }
 
-async function modelFor(apiVersion, kind) {
+function modelPath(apiVersion, kind) {
   const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
-  const path = group === ""
+  return group === ""
     ? `kubernetes-models/${version}/${kind}`
     : packages[group] ? `${packages[group]}/${group}/${version}/${kind}` : `kubernetes-models/${group}/${version}/${kind}`;
+}
+
+async function modelFor(apiVersion, kind) {
   try {
-    const module = await import(path);
+    const module = await import(modelPath(apiVersion, kind));
     return module[kind];
   } catch {
     return undefined;
   }
+}
+
+// Type-checks each object literal against its model's interface (I<Kind>): TypeScript reports properties the type
+// does not declare. Returns a map from object index to its errors.
+function unknownFields(checked) {
+  const imports = new Map();
+  const lines = [];
+  const lineOf = [];
+  for (const { index, object } of checked) {
+    const path = modelPath(object.apiVersion, object.kind);
+    if (!imports.has(path)) imports.set(path, `T${imports.size}`);
+    lineOf.push(index);
+    lines.push(`export const o${index}: import("${path}").I${object.kind} = ${JSON.stringify(object)};`);
+  }
+  const file = join(here, "__strict__.ts");
+  const source = lines.join("\n") + "\n";
+  const options = {
+    strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  };
+  const host = ts.createCompilerHost(options);
+  const readFile = host.readFile.bind(host);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.readFile = (name) => (name === file ? source : readFile(name));
+  host.fileExists = ((exists) => (name) => name === file || exists(name))(host.fileExists.bind(host));
+  host.getSourceFile = (name, language, ...rest) =>
+    name === file ? ts.createSourceFile(name, source, language) : getSourceFile(name, language, ...rest);
+  const program = ts.createProgram([file], options, host);
+  const errors = new Map();
+  for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
+    if (diagnostic.file?.fileName !== file) continue;
+    const { line } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
+    const index = lineOf[line];
+    const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, " ").split(". ")[0];
+    // Only unknown fields: types, enums and required fields are the JSON-schema validators' job (clearer messages).
+    if (![2353, 2561].includes(diagnostic.code)) continue;
+    errors.set(index, [...(errors.get(index) ?? []), message]);
+  }
+  return errors;
 }
 
 async function validate(object) {
@@ -84,8 +129,8 @@ async function validate(object) {
   }
 }
 
+const objects = [];
 let failed = 0;
-let count = 0;
 for (const file of process.argv.slice(2)) {
   for (const document of parseAllDocuments(readFileSync(file, "utf8"))) {
     if (document.errors.length > 0) {
@@ -94,17 +139,26 @@ for (const file of process.argv.slice(2)) {
       continue;
     }
     const object = document.toJS();
-    if (object == null) continue;
-    count++;
-    const name = `${object.kind}/${object.metadata?.name ?? "?"}`;
-    const errors = await validate(object);
-    if (errors.length > 0) {
-      failed++;
-      console.log(`INVALID ${name}: ${errors.join("; ")}`);
-    } else {
-      console.log(`ok ${name}`);
-    }
+    if (object != null) objects.push(object);
   }
 }
-console.log(`${count} objects, ${failed} invalid`);
-process.exit(failed > 0 || count === 0 ? 1 : 0);
+
+const results = [];
+for (const object of objects) results.push(await validate(object));
+const strict = unknownFields(objects
+  .map((object, index) => ({ index, object }))
+  .filter(({ object, index }) => results[index].length === 0
+    && !crdValidators.has(`${object.apiVersion}/${object.kind}`)));
+
+objects.forEach((object, index) => {
+  const name = `${object.kind}/${object.metadata?.name ?? "?"}`;
+  const errors = [...results[index], ...(strict.get(index) ?? [])];
+  if (errors.length > 0) {
+    failed++;
+    console.log(`INVALID ${name}: ${errors.join("; ")}`);
+  } else {
+    console.log(`ok ${name}`);
+  }
+});
+console.log(`${objects.length} objects, ${failed} invalid`);
+process.exit(failed > 0 || objects.length === 0 ? 1 : 0);

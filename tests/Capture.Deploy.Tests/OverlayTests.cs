@@ -52,19 +52,30 @@ public sealed class OverlayTests
     }
 
     [Fact]
-    public void The_validator_rejects_a_wrong_type_an_unknown_operator_field_and_an_unknown_kind()
+    public void The_validator_rejects_a_wrong_type_an_unknown_field_and_an_unknown_kind()
     {
         var yaml = Rendered.Of("provider").Yaml
+            .Replace("enablePodMonitor: true", "enablePodMonitr: true", StringComparison.Ordinal)
             .Replace("maxReplicaCount: 12", "maxReplicaCount: many", StringComparison.Ordinal)
             .Replace("  image: rabbitmq:", "  replicaz: 3\n  image: rabbitmq:", StringComparison.Ordinal)
             .Replace("poolMode: transaction", "poolMode: statementish", StringComparison.Ordinal)
             + "---\napiVersion: example.com/v1\nkind: Unheard\nmetadata:\n  name: x\n";
         var result = Validate(yaml);
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("INVALID ScaledObject/capture-ingest-worker", result.Output, StringComparison.Ordinal);
+        Assert.Contains("INVALID ScaledObject/capture-ingest-worker: data/spec/maxReplicaCount must be integer", result.Output, StringComparison.Ordinal);
         Assert.Contains("INVALID RabbitmqCluster/capture-rabbitmq: /spec must NOT have additional properties (replicaz)", result.Output, StringComparison.Ordinal);
         Assert.Contains("INVALID Pooler/capture-postgres-pooler-rw", result.Output, StringComparison.Ordinal);
         Assert.Contains("INVALID Unheard/x: no schema known", result.Output, StringComparison.Ordinal);
+        Assert.Contains("INVALID Cluster/capture-postgres: Object literal may only specify known properties, and '\"enablePodMonitr\"'", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_validator_rejects_an_unknown_field_of_a_built_in_kind()
+    {
+        var yaml = Rendered.Of("single-campus").Yaml.Replace("readinessProbe:", "readinessProb:", StringComparison.Ordinal);
+        var result = Validate(yaml);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("INVALID Deployment/scheduling: Object literal may only specify known properties, and '\"readinessProb\"' does not exist in type 'IContainer'", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]
