@@ -19,7 +19,17 @@ public sealed class ContainerTests
         var properties = evaluated["Properties"]!;
         var resource = Solution.WebProjects().Single(p => p.Path == project).ResourceName;
 
-        Assert.Matches(@"^mcr\.microsoft\.com/dotnet/aspnet:10\.0-[a-z]+-chiseled(-extra)?$", (string?)properties["ContainerBaseImage"]);
+        var baseImage = (string?)properties["ContainerBaseImage"];
+        if (resource == "capture-ingest")
+        {
+            // OpenCV needs GTK 3 and the Haar cascades: its own base (deploy/images/capture-ingest-base), pinned too.
+            Assert.Matches(@"/capture/capture-ingest-base:[0-9][^:]*$", baseImage);
+        }
+        else
+        {
+            Assert.Matches(@"^mcr\.microsoft\.com/dotnet/aspnet:10\.0-[a-z]+-chiseled(-extra)?$", baseImage);
+        }
+
         Assert.Equal("1654", (string?)properties["ContainerUser"]);
         Assert.Equal($"capture/{resource}", (string?)properties["ContainerRepository"]);
         Assert.Equal(BaseTag(), (string?)properties["ContainerImageTags"]);
@@ -38,6 +48,16 @@ public sealed class ContainerTests
                 Assert.Equal("1654", (string?)Manifests.PodSpec(deployment)?["securityContext"]?["runAsUser"]);
             }
         }
+    }
+
+    [Fact]
+    public void The_capture_ingest_base_image_is_pinned_and_non_root()
+    {
+        var dockerfile = File.ReadAllLines(Path.Combine(Repo.Root, "deploy", "images", "capture-ingest-base", "Dockerfile"))
+            .Where(l => !l.StartsWith('#') && l.Trim().Length > 0).ToList();
+        Assert.Matches(@"^FROM mcr\.microsoft\.com/dotnet/aspnet:10\.0-noble$", dockerfile.First());
+        Assert.Equal("USER 1654", dockerfile.Last());
+        Assert.Contains(dockerfile, l => l.Contains("libgtk-3-0", StringComparison.Ordinal) && l.Contains("opencv-data", StringComparison.Ordinal));
     }
 
     [Fact]

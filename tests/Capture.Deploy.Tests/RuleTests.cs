@@ -84,14 +84,16 @@ public sealed class RuleTests
     }
 
     [Fact]
-    public void Body_sizes_that_disagree_between_ingress_and_kestrel_are_reported()
+    public void Edge_body_sizes_below_or_far_above_the_upload_limit_and_a_global_kestrel_limit_are_reported()
     {
         var objects = Provider();
-        Items(Container(objects, "capture-ingest-api")["env"]).Single(e => Text(e["name"]) == "Kestrel__Limits__MaxRequestBodySize")["value"] = "31457280";
-        objects.Single(o => Kind(o) == "Ingress" && Name(o) == "school-example-a")["metadata"]!["annotations"]!["nginx.ingress.kubernetes.io/proxy-body-size"] = "10m";
-        var violations = DeployRules.BodySizeIsAlignedFromIngressToKestrel(objects).ToList();
-        Assert.Contains(violations, v => v.StartsWith("Deployment/capture-ingest-api: Kestrel__Limits__MaxRequestBodySize is 31457280", StringComparison.Ordinal));
-        Assert.Contains(violations, v => v.StartsWith("Ingress/school-example-a: proxy-body-size 10m", StringComparison.Ordinal));
+        objects.Single(o => Kind(o) == "Ingress" && Name(o) == "school-example-a")["metadata"]!["annotations"]!["nginx.ingress.kubernetes.io/proxy-body-size"] = "60m";
+        objects.Single(o => Kind(o) == "Ingress" && Name(o) == "school-example-b")["metadata"]!["annotations"]!["nginx.ingress.kubernetes.io/proxy-body-size"] = "1g";
+        ((JsonArray)Container(objects, "gateway")["env"]!).Add(new JsonObject { ["name"] = "Kestrel__Limits__MaxRequestBodySize", ["value"] = "67108864" });
+        var violations = DeployRules.BodySizeIsAlignedFromIngressToTheApps(objects).ToList();
+        Assert.Contains(violations, v => v.StartsWith("Ingress/school-example-a: proxy-body-size 60m is below", StringComparison.Ordinal));
+        Assert.Contains(violations, v => v.StartsWith("Ingress/school-example-b: proxy-body-size 1g lets far more", StringComparison.Ordinal));
+        Assert.Contains(violations, v => v.StartsWith("Deployment/gateway: Kestrel__Limits__MaxRequestBodySize=67108864", StringComparison.Ordinal));
     }
 
     [Fact]
