@@ -19,6 +19,7 @@ public sealed class StandardizationDiagnostics(ITestOutputHelper output)
             ("colour-cast", () => TestPhotos.ColourCast), ("two-faces", () => TestPhotos.TwoFaces), ("no-face", () => TestPhotos.NoFace),
             ("noise", () => TestPhotos.Noise), ("truncated", () => TestPhotos.Truncated), ("empty", () => TestPhotos.Empty), ("bomb", () => TestPhotos.DecompressionBomb),
         };
+        var outputs = new List<NetVips.Image>();
         foreach (var (name, path) in photos)
         {
             var file = path();
@@ -33,9 +34,14 @@ public sealed class StandardizationDiagnostics(ITestOutputHelper output)
 
             if (result.Jpeg is not null)
             {
-                File.WriteAllBytes(Path.Combine(TestPhotos.Directory, $"out-{name}.jpg"), result.Jpeg);
+                outputs.Add(NetVips.Image.NewFromBuffer(result.Jpeg));
             }
         }
+
+        // One PNG of all standardised outputs side by side, to look at.
+        using var sheet = NetVips.Image.Arrayjoin([.. outputs], across: 8, shim: 4);
+        sheet.WriteToFile(Path.Combine(TestPhotos.Directory, "outputs.png"));
+        outputs.ForEach(o => o.Dispose());
 
         output.WriteLine(TestPhotos.Directory);
     }
