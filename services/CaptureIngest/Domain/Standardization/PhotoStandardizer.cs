@@ -16,11 +16,14 @@ public sealed class PhotoStandardizer(StandardizationOptions options) : IDisposa
 
     private readonly HaarFaceDetector detector = new(options.CascadeDirectory);
 
+    // A misconfigured colour fails at start-up, not on the first photo of the day.
+    private readonly (byte R, byte G, byte B) defaultBackground = ColourMath.ParseHex(options.BackgroundColour);
+
     public StandardizationOptions Options => options;
 
     public StandardizationResult Standardize(string sourcePath, string? backgroundColour = null, CancellationToken ct = default)
     {
-        var campaign = ColourMath.ParseHex(backgroundColour ?? options.BackgroundColour);
+        var campaign = backgroundColour is null ? defaultBackground : ColourMath.ParseHex(backgroundColour);
         if (new FileInfo(sourcePath).Length == 0)
         {
             return StandardizationResult.Reject("the file is not a readable image: it is empty (0 bytes); upload the photo again");
