@@ -150,6 +150,7 @@ public static class Extensions
         app.UseStatusCodePages();
         app.UseMiddleware<CorrelationMiddleware>();
         app.UseAuthentication();
+        app.UseScopeClaims();
         app.UseAuthorization();
         return app;
     }

@@ -127,6 +127,21 @@ public abstract class ServiceBaselineTests<TProgram>(string databaseKey, string 
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
 
+    [Theory]
+    [InlineData(CaptureRoles.CollegeStaff, "10385", null, null, "college")]
+    [InlineData(CaptureRoles.SchoolAdmin, null, null, null, "school")]
+    [InlineData(CaptureRoles.Student, null, null, null, "school")]
+    [InlineData(CaptureRoles.IntegrationClient, null, null, null, "school")]
+    [InlineData(CaptureRoles.StationOperator, "10385", null, null, "venue")]
+    [InlineData(CaptureRoles.StationOperator, "10385", null, "not-a-venue-id", "venue")]
+    public async Task A_token_without_the_scope_claim_its_role_needs_is_403_naming_the_claim(string role, string? school, string? college, string? venue, string claim)
+    {
+        using var client = Factory.CreateClient(TestTokens.For(role, school: school, college: college, venue: venue));
+        using var response = await client.GetAsync($"{routePrefix}/ops/outbox");
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains($"'{claim}'", (await response.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Without_a_token_an_api_call_is_refused_with_401_problem_details()
     {
