@@ -1,10 +1,12 @@
+using Capture.Payment.Domain;
 using Capture.ServiceDefaults.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Capture.Payment.Infrastructure;
 
 /// <summary>
-/// Payment's database (schema <c>payment</c>): fee policies, payment orders, callbacks, vouchers, refunds.
+/// Payment's database (schema <c>payment</c>): payment orders, refunds, attendance facts for refunds, refund dates,
+/// notify nonces.
 /// </summary>
 /// <remarks>
 /// Add a migration (the dotnet-ef tool is not obtainable here; the service scaffolds its own):
@@ -16,5 +18,25 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
     public const string SchemaName = "payment";
     public const string RoutePrefix = "/api/payment";
 
+    /// <summary>The sequence voucher numbers (拍照凭证号) are drawn from.</summary>
+    public const string VoucherSequence = "voucher_numbers";
+
     public override string Schema => SchemaName;
+
+    public DbSet<PaymentOrder> Orders => Set<PaymentOrder>();
+
+    public DbSet<Refund> Refunds => Set<Refund>();
+
+    public DbSet<Attendance> Attendances => Set<Attendance>();
+
+    public DbSet<CampaignRefundPolicy> RefundPolicies => Set<CampaignRefundPolicy>();
+
+    public DbSet<NotifyNonce> NotifyNonces => Set<NotifyNonce>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.HasSequence<long>(VoucherSequence).StartsAt(1);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(PaymentDbContext).Assembly);
+    }
 }
