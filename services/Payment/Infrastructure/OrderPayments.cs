@@ -22,6 +22,7 @@ public static partial class OrderPayments
     public static async Task<PaidOutcome> MarkPaidAsync(
         PaymentDbContext db, PaymentOrder order, string method, string? transactionId, DateTimeOffset paidAt, ILogger logger, CancellationToken ct)
     {
+        paidAt = paidAt.ToUniversalTime(); // providers speak +08:00; PostgreSQL stores instants in UTC
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var changed = await db.Database.ExecuteSqlInterpolatedAsync(
             $"""
