@@ -20,4 +20,5 @@ app.MapOutboxApi(PaymentDbContext.RoutePrefix);
 app.MapOrdersApi();
 app.MapNotifyApi();
 app.MapRefundsApi();
+app.MapCashApi();
 app.Run();

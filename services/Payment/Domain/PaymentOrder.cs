@@ -61,6 +61,9 @@ public sealed class PaymentOrder
 
     public DateTimeOffset? RefundedAt { get; set; }
 
+    /// <summary>The college's cash remittance batch this cash payment belongs to.</summary>
+    public Guid? RemittanceId { get; set; }
+
     public DateTimeOffset ApprovedAt { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

@@ -33,6 +33,8 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
 
     public DbSet<NotifyNonce> NotifyNonces => Set<NotifyNonce>();
 
+    public DbSet<Remittance> Remittances => Set<Remittance>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);

@@ -21,6 +21,7 @@ public sealed class PaymentOrderConfiguration : IEntityTypeConfiguration<Payment
         builder.HasIndex(o => new { o.SchoolCode, o.StudentNumber });
         builder.HasIndex(o => new { o.CampaignId, o.CollegeCode, o.Status });
         builder.HasIndex(o => new { o.Status, o.OnlineStartedAt });
+        builder.HasIndex(o => o.RemittanceId);
         builder.Property(o => o.Version).IsRowVersion();
         builder.Property(o => o.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(o => o.Method).HasMaxLength(16);

@@ -189,6 +189,10 @@ namespace Capture.Payment.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("registration_id");
 
+                    b.Property<Guid?>("RemittanceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("remittance_id");
+
                     b.Property<string>("SchoolCode")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -243,6 +247,9 @@ namespace Capture.Payment.Infrastructure.Migrations
                     b.HasIndex("RegistrationId")
                         .IsUnique()
                         .HasDatabaseName("ix_orders_registration_id");
+
+                    b.HasIndex("RemittanceId")
+                        .HasDatabaseName("ix_orders_remittance_id");
 
                     b.HasIndex("VoucherNumber")
                         .IsUnique()
@@ -340,6 +347,66 @@ namespace Capture.Payment.Infrastructure.Migrations
                         .HasDatabaseName("ix_refunds_status");
 
                     b.ToTable("refunds", "payment");
+                });
+
+            modelBuilder.Entity("Capture.Payment.Domain.Remittance", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("CollegeCode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("college_code");
+
+                    b.Property<DateTimeOffset?>("ConfirmedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("confirmed_at");
+
+                    b.Property<string>("ConfirmedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("confirmed_by");
+
+                    b.Property<DateTimeOffset>("OpenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("opened_at");
+
+                    b.Property<long?>("ReceivedFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("received_fen");
+
+                    b.Property<string>("SchoolCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("school_code");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_remittances");
+
+                    b.HasIndex("CampaignId", "SchoolCode", "CollegeCode")
+                        .IsUnique()
+                        .HasDatabaseName("ix_remittances_campaign_id_school_code_college_code")
+                        .HasFilter("status = 'Open'");
+
+                    b.ToTable("remittances", "payment");
                 });
 
             modelBuilder.Entity("Capture.ServiceDefaults.Messaging.InboxMessage", b =>
