@@ -21,4 +21,5 @@ app.MapOrdersApi();
 app.MapNotifyApi();
 app.MapRefundsApi();
 app.MapCashApi();
+app.MapCardBatchApi();
 app.Run();
