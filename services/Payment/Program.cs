@@ -22,4 +22,5 @@ app.MapNotifyApi();
 app.MapRefundsApi();
 app.MapCashApi();
 app.MapCardBatchApi();
+app.MapReconciliationApi();
 app.Run();

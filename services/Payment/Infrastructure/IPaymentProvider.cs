@@ -17,6 +17,9 @@ public interface IPaymentProvider
     /// <summary>Refunds an order in full. Idempotent under <see cref="ProviderRefundRequest.OutRefundNo"/>.</summary>
     Task<ProviderRefundResult> RefundAsync(ProviderRefundRequest refund, CancellationToken ct);
 
+    /// <summary>The provider's trade bill (对账单) of a day (Asia/Shanghai), as text in the provider's format.</summary>
+    Task<string> DownloadTradeBillAsync(DateOnly day, CancellationToken ct);
+
     /// <summary>Verifies a notify's signature and decrypts it; throws <see cref="NotifyRejectedException"/> when it is not authentic.</summary>
     Task<VerifiedNotify> VerifyNotifyAsync(IHeaderDictionary headers, byte[] body, CancellationToken ct);
 }

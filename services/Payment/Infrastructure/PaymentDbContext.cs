@@ -35,6 +35,8 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
 
     public DbSet<Remittance> Remittances => Set<Remittance>();
 
+    public DbSet<StatementLine> StatementLines => Set<StatementLine>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);

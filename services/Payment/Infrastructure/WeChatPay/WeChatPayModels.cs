@@ -41,3 +41,5 @@ public sealed record WxRefundRequest(string OutTradeNo, string OutRefundNo, stri
 public sealed record WxRefundResponse(string? RefundId, string OutRefundNo, string? OutTradeNo, string Status, DateTimeOffset? SuccessTime);
 
 public sealed record WxError(string? Code, string? Message);
+
+public sealed record WxBill(string? HashType, string? HashValue, string? DownloadUrl);
