@@ -244,6 +244,8 @@ public static class SimulatorApp
             return Results.Ok(new { mchid = merchant.Mchid, appid = merchant.Appid, apiV3Key = merchant.ApiV3Key, platformSerial = state.PlatformSerial, platformPublicKeyPem = state.PlatformKey.ExportSubjectPublicKeyInfoPem() });
         });
 
+        app.MapGet("/sim/merchants", (ProviderState state) => Results.Ok(state.Merchants.Values.Select(m => new { m.Mchid, m.Appid }).ToList()));
+
         app.MapGet("/sim/behaviour", (ProviderState state) => Results.Ok(state.Behaviour));
         app.MapPost("/sim/behaviour", (Behaviour behaviour, ProviderState state) =>
         {

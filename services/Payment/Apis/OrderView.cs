@@ -20,11 +20,12 @@ public sealed record OrderView(
     string? VoucherNumber,
     DateTimeOffset? PaidAt,
     DateTimeOffset? RefundedAt,
-    string? WaiverReason)
+    string? WaiverReason,
+    string OutTradeNo)
 {
     public static OrderView From(PaymentOrder o) => new(
         o.Id, o.RegistrationId, o.CampaignId, o.SchoolCode, o.CollegeCode, o.CollegeName, o.ClassName, o.StudentNumber, o.StudentName,
-        o.AmountFen, o.Currency, o.Status.ToString().ToLowerInvariant(), o.Method, o.VoucherNumber, o.PaidAt, o.RefundedAt, o.WaiverReason);
+        o.AmountFen, o.Currency, o.Status.ToString().ToLowerInvariant(), o.Method, o.VoucherNumber, o.PaidAt, o.RefundedAt, o.WaiverReason, o.OutTradeNo);
 }
 
 /// <summary>What a student needs to pay online: the QR code's content (WeChat's code_url) and the amount.</summary>
