@@ -156,3 +156,38 @@ public sealed class RefundTests(PaymentApp app) : IClassFixture<PaymentApp>
         Assert.Equal(0, await world.QueryAsync(db => db.Refunds.CountAsync(r => r.OrderId == order.Id)));
     }
 }
+
+/// <summary>Cash refunds: listed for the college, done when staff record the money went back.</summary>
+public sealed class CashRefundTests(PaymentApp app) : IClassFixture<PaymentApp>
+{
+    private const string Prefix = PaymentWorld.Prefix;
+
+    [Fact]
+    public async Task A_cash_payment_withdrawn_is_listed_for_the_college_and_refunded_when_handed_back()
+    {
+        var world = new PaymentWorld(app);
+        var student = await world.ApproveAsync(3000);
+        using var staff = world.Staff("law");
+        (await staff.PostAsJsonAsync($"{Prefix}/cash", new { campaignId = world.CampaignId, studentNumbers = new[] { student.StudentNumber } })).EnsureSuccessStatusCode();
+        await app.Bus.Publish(new RegistrationWithdrawn(student.RegistrationId, world.CampaignId, "law", "left", DateTimeOffset.UtcNow));
+
+        var refunds = await Eventually.GetAsync(
+            () => staff.GetFromJsonAsync<List<Apis.RefundView>>($"{Prefix}/refunds?campaignId={world.CampaignId}&status=requested")!,
+            l => l!.Count == 1, what: "the cash refund on the college's list");
+        var refund = refunds![0];
+        Assert.Equal((PaymentMethods.Cash, 3000L), (refund.Method, refund.AmountFen));
+        Assert.Equal(OrderStatus.Paid, (await world.OrderAsync(student)).Status);
+
+        using var other = world.Staff("med");
+        using var notTheirs = await other.PostAsync($"{Prefix}/refunds/{refund.Id}/handed-back", null);
+        Assert.Equal(HttpStatusCode.NotFound, notTheirs.StatusCode);
+
+        using var done = await staff.PostAsync($"{Prefix}/refunds/{refund.Id}/handed-back", null);
+        Assert.True(done.IsSuccessStatusCode, await done.Content.ReadAsStringAsync());
+        using var again = await staff.PostAsync($"{Prefix}/refunds/{refund.Id}/handed-back", null);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        var order = await world.OrderAsync(student);
+        Assert.Equal(OrderStatus.Refunded, order.Status);
+        Assert.Equal(1, await world.EventsAsync("PaymentRefunded", order.Id));
+    }
+}
