@@ -94,4 +94,29 @@ public sealed class OnlinePaymentTests(PaymentApp app) : IClassFixture<PaymentAp
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Null((await world.OrderAsync(theirs)).CodeUrl);
     }
+
+    [Fact]
+    public async Task With_the_provider_down_starting_a_payment_is_503_and_the_order_stays_pending_without_a_code()
+    {
+        var world = new PaymentWorld(app);
+        var student = await world.ApproveAsync(3000);
+        var order = await world.OrderAsync(student);
+        using var sim = world.Simulator();
+        (await sim.PostAsJsonAsync("/sim/behaviour", new { down = true })).EnsureSuccessStatusCode();
+        try
+        {
+            using var client = world.Student(student);
+            using var response = await client.PostAsync($"{Prefix}/me/orders/{order.Id}/online", null);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("cash", await response.Content.ReadAsStringAsync());
+        }
+        finally
+        {
+            (await sim.PostAsJsonAsync("/sim/behaviour", new { })).EnsureSuccessStatusCode();
+        }
+
+        var after = await world.OrderAsync(student);
+        Assert.Equal((OrderStatus.Pending, (string?)null), (after.Status, after.CodeUrl));
+        Assert.StartsWith("weixin://", (await world.StartOnlineAsync(student)).CodeUrl);
+    }
 }

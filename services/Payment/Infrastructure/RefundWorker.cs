@@ -51,6 +51,7 @@ public sealed partial class RefundWorker(
     private async Task RequestDueRefundsAsync(PaymentDbContext db, CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        var absentBefore = now - options.Value.DefaultRefundAfter;
         var candidates = await (from o in db.Orders
                                 join a in db.Attendances on o.RegistrationId equals a.RegistrationId into att
                                 from a in att.DefaultIfEmpty()
@@ -58,7 +59,10 @@ public sealed partial class RefundWorker(
                                 from p in pol.DefaultIfEmpty()
                                 where o.Status == OrderStatus.Paid
                                       && !db.Refunds.Any(r => r.OrderId == o.Id)
-                                      && (o.WithdrawnAt != null || (a != null && a.AbsentAt != null && a.MakeupBookedAt == null && a.PhotographedAt == null))
+                                      && (a == null || a.PhotographedAt == null)
+                                      && (o.WithdrawnAt != null
+                                          || (a != null && a.AbsentAt != null && a.MakeupBookedAt == null
+                                              && (p != null ? p.RefundFrom <= now : a.AbsentAt <= absentBefore)))
                                 select new { Order = o, Attendance = a, Policy = p })
             .AsNoTracking().Take(200).ToListAsync(ct);
         foreach (var c in candidates)
