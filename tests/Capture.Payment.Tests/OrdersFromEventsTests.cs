@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using Capture.Contracts.Registration;
 using Capture.Payment.Apis;
@@ -135,5 +136,53 @@ public sealed class OrdersFromEventsTests(PaymentApp app) : IClassFixture<Paymen
         using var again = await admin.PostAsJsonAsync($"{Prefix}/orders/{order.Id}/waive", new { reason = "twice" });
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal(1, await world.EventsAsync("PaymentSucceeded", order.Id));
+    }
+}
+
+/// <summary>Itemised fees (001: 15 web + 15 photo): shown on orders and vouchers; a changed total re-prices unpaid orders only.</summary>
+public sealed class FeeItemsTests(PaymentApp app) : IClassFixture<PaymentApp>
+{
+    private const string Prefix = PaymentWorld.Prefix;
+
+    [Fact]
+    public async Task Items_show_on_orders_and_vouchers_and_a_new_total_reprices_only_unpaid_orders()
+    {
+        var world = new PaymentWorld(app);
+        var paid = await world.ApproveAsync(3000);
+        var unpaid = await world.ApproveAsync(3000);
+        using (var staff = world.Staff("law"))
+        {
+            (await staff.PostAsJsonAsync($"{Prefix}/cash", new { campaignId = world.CampaignId, studentNumbers = new[] { paid.StudentNumber } })).EnsureSuccessStatusCode();
+        }
+
+        using var admin = world.Admin();
+        using var split = await admin.PutAsJsonAsync($"{Prefix}/campaigns/{world.CampaignId}/fee-items", new { items = new[] { new { name = "网上采集", amountFen = 1500 }, new { name = "拍照", amountFen = 1500 } } });
+        Assert.True(split.IsSuccessStatusCode, await split.Content.ReadAsStringAsync());
+        using (var student = world.Student(paid))
+        {
+            var order = Assert.Single((await student.GetFromJsonAsync<List<OrderView>>($"{Prefix}/me/orders"))!);
+            Assert.Equal(["网上采集", "拍照"], order.Items.Select(i => i.Name));
+        }
+
+        var csv = Encoding.UTF8.GetString(await world.Staff("law").GetByteArrayAsync($"{Prefix}/vouchers?campaignId={world.CampaignId}&format=csv"));
+        Assert.Contains("网上采集 15.00 + 拍照 15.00", csv);
+
+        var before = await world.OrderAsync(unpaid);
+        using var raise = await admin.PutAsJsonAsync($"{Prefix}/campaigns/{world.CampaignId}/fee-items", new { items = new[] { new { name = "网上采集", amountFen = 1500 }, new { name = "拍照", amountFen = 2000 } } });
+        Assert.True(raise.IsSuccessStatusCode, await raise.Content.ReadAsStringAsync());
+        var after = await world.OrderAsync(unpaid);
+        Assert.Equal(3500, after.AmountFen);
+        Assert.NotEqual(before.OutTradeNo, after.OutTradeNo);
+        Assert.Equal(3000, (await world.OrderAsync(paid)).AmountFen);
+
+        using var bad = await admin.PutAsJsonAsync($"{Prefix}/campaigns/{world.CampaignId}/fee-items", new { items = new[] { new { name = "", amountFen = 1500 } } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("items[0].name", await bad.Content.ReadAsStringAsync());
+        using var negative = await admin.PutAsJsonAsync($"{Prefix}/campaigns/{world.CampaignId}/fee-items", new { items = new[] { new { name = "x", amountFen = -1 } } });
+        Assert.Equal(HttpStatusCode.BadRequest, negative.StatusCode);
+        using var otherSchool = app.Service.CreateClient(TestTokens.For(CaptureRoles.SchoolAdmin, school: "66666"));
+        using var foreign = await otherSchool.PutAsJsonAsync($"{Prefix}/campaigns/{world.CampaignId}/fee-items", new { items = new[] { new { name = "x", amountFen = 1 } } });
+        Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+        Assert.Equal(3500, (await world.OrderAsync(unpaid)).AmountFen);
     }
 }

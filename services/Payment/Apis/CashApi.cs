@@ -113,7 +113,7 @@ public static class CashApi
 
         var ids = orders.Select(o => o.Id).ToList();
         var recorded = await s.Db.Orders.AsNoTracking().Where(o => ids.Contains(o.Id)).OrderBy(o => o.StudentNumber).ToListAsync(ct);
-        return TypedResults.Ok(new CashRecorded(batch.Id, recorded.Select(OrderView.From).ToList(), recorded.Sum(o => o.AmountFen)));
+        return TypedResults.Ok(new CashRecorded(batch.Id, await OrderView.ManyAsync(s.Db, recorded, ct), recorded.Sum(o => o.AmountFen)));
     }
 
     private static async Task<Results<Ok<List<RemittanceView>>, ProblemHttpResult>> ListAsync(
@@ -226,21 +226,23 @@ public static class CashApi
             query = query.Where(o => o.CollegeCode == collegeCode);
         }
 
-        var list = (await query.OrderBy(o => o.CollegeCode).ThenBy(o => o.ClassName).ThenBy(o => o.StudentNumber).Take(20_000).ToListAsync(ct))
-            .Select(o => new VoucherView(o.VoucherNumber!, o.CampaignId, o.CollegeCode, o.CollegeName, o.ClassName, o.StudentNumber, o.StudentName, o.AmountFen, o.Method!, o.PaidAt!.Value))
+        var orders = await query.OrderBy(o => o.CollegeCode).ThenBy(o => o.ClassName).ThenBy(o => o.StudentNumber).Take(20_000).ToListAsync(ct);
+        var fees = await s.Db.FeesOfAsync(orders.Select(o => o.CampaignId), ct);
+        var list = orders
+            .Select(o => new VoucherView(o.VoucherNumber!, o.CampaignId, o.CollegeCode, o.CollegeName, o.ClassName, o.StudentNumber, o.StudentName, o.AmountFen, o.Method!, o.PaidAt!.Value, CampaignFee.ItemsOf(o, fees.GetValueOrDefault(o.CampaignId))))
             .ToList();
         if (format != "csv")
         {
             return TypedResults.Ok(list);
         }
 
-        var csv = new StringBuilder("凭证号,学号,姓名,学院,班级,金额(元),方式,缴费时间\r\n");
+        var csv = new StringBuilder("凭证号,学号,姓名,学院,班级,金额(元),项目,方式,缴费时间\r\n");
         foreach (var v in list)
         {
             csv.Append(string.Join(',', new[]
             {
-                v.VoucherNumber, v.StudentNumber, v.StudentName, v.CollegeName, v.ClassName ?? "", (v.AmountFen / 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
-                v.Method, ShanghaiTime.ToLocal(v.PaidAt).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+                v.VoucherNumber, v.StudentNumber, v.StudentName, v.CollegeName, v.ClassName ?? "", Money.Yuan(v.AmountFen),
+                string.Join(" + ", v.Items.Select(i => $"{i.Name} {Money.Yuan(i.AmountFen)}")), v.Method, ShanghaiTime.ToLocal(v.PaidAt).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture),
             }.Select(Csv.Field))).Append("\r\n");
         }
 
@@ -268,7 +270,7 @@ public sealed record RemittanceView(Guid Id, Guid CampaignId, string SchoolCode,
         new(r.Id, r.CampaignId, r.SchoolCode, r.CollegeCode, r.Status.ToString().ToLowerInvariant(), count, total, r.ReceivedFen, r.OpenedAt, r.SubmittedAt, r.ConfirmedAt);
 }
 
-public sealed record VoucherView(string VoucherNumber, Guid CampaignId, string CollegeCode, string CollegeName, string? ClassName, string StudentNumber, string StudentName, long AmountFen, string Method, DateTimeOffset PaidAt);
+public sealed record VoucherView(string VoucherNumber, Guid CampaignId, string CollegeCode, string CollegeName, string? ClassName, string StudentNumber, string StudentName, long AmountFen, string Method, DateTimeOffset PaidAt, IReadOnlyList<FeeItem> Items);
 
 /// <summary>CSV fields: quoted when needed, and a leading = + - @ neutralised so a spreadsheet never runs a name as a formula.</summary>
 public static class Csv

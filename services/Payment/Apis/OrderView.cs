@@ -21,11 +21,18 @@ public sealed record OrderView(
     DateTimeOffset? PaidAt,
     DateTimeOffset? RefundedAt,
     string? WaiverReason,
-    string OutTradeNo)
+    string OutTradeNo,
+    IReadOnlyList<FeeItem> Items)
 {
-    public static OrderView From(PaymentOrder o) => new(
+    public static OrderView From(PaymentOrder o, CampaignFee? fee = null) => new(
         o.Id, o.RegistrationId, o.CampaignId, o.SchoolCode, o.CollegeCode, o.CollegeName, o.ClassName, o.StudentNumber, o.StudentName,
-        o.AmountFen, o.Currency, o.Status.ToString().ToLowerInvariant(), o.Method, o.VoucherNumber, o.PaidAt, o.RefundedAt, o.WaiverReason, o.OutTradeNo);
+        o.AmountFen, o.Currency, o.Status.ToString().ToLowerInvariant(), o.Method, o.VoucherNumber, o.PaidAt, o.RefundedAt, o.WaiverReason, o.OutTradeNo, CampaignFee.ItemsOf(o, fee));
+
+    public static async Task<List<OrderView>> ManyAsync(Infrastructure.PaymentDbContext db, IReadOnlyCollection<PaymentOrder> orders, CancellationToken ct)
+    {
+        var fees = await db.FeesOfAsync(orders.Select(o => o.CampaignId), ct);
+        return orders.Select(o => From(o, fees.GetValueOrDefault(o.CampaignId))).ToList();
+    }
 }
 
 /// <summary>What a student needs to pay online: the QR code's content (WeChat's code_url) and the amount.</summary>
@@ -46,3 +53,9 @@ public sealed record RefundView(Guid Id, Guid OrderId, long AmountFen, string Me
 public sealed record RefundDateRequest(DateOnly? RefundDate);
 
 public sealed record RefundDateView(Guid CampaignId, DateOnly RefundDate);
+
+public sealed record FeeItemsRequest(List<FeeItemInput?>? Items);
+
+public sealed record FeeItemInput(string? Name, long? AmountFen);
+
+public sealed record FeeItemsView(Guid CampaignId, IReadOnlyList<FeeItem> Items, long TotalFen, int Repriced);

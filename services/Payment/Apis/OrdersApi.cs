@@ -33,6 +33,9 @@ public static partial class OrdersApi
         group.MapGet("/orders/{orderId:guid}", GetAsync).WithName("GetOrder")
             .WithSummary("One order in the caller's scope.")
             .RequireRoles(CaptureRoles.Student, CaptureRoles.CollegeStaff, CaptureRoles.SchoolAdmin, CaptureRoles.Ops);
+        group.MapPut("/campaigns/{campaignId:guid}/fee-items", SetFeeItemsAsync).WithName("SetFeeItems")
+            .WithSummary("Itemises the campaign's fee (e.g. 15 web + 15 photo); the total becomes the fee of every order not yet paid.")
+            .RequireRoles(CaptureRoles.SchoolAdmin);
         group.MapPost("/orders/{orderId:guid}/waive", WaiveAsync).WithName("WaiveOrder")
             .WithSummary("Waives an unpaid fee, with the reason (shown in reports).")
             .RequireRoles(CaptureRoles.SchoolAdmin);
@@ -47,7 +50,7 @@ public static partial class OrdersApi
         }
 
         var orders = await caller.Scope(s.Db.Orders.AsNoTracking()).OrderBy(o => o.CreatedAt).Take(MaxPageSize).ToListAsync(ct);
-        return TypedResults.Ok(orders.Select(OrderView.From).ToList());
+        return TypedResults.Ok(await OrderView.ManyAsync(s.Db, orders, ct));
     }
 
     private static async Task<Results<Ok<OnlinePaymentView>, ProblemHttpResult>> PayOnlineAsync(
@@ -153,7 +156,7 @@ public static partial class OrdersApi
         var total = await query.CountAsync(ct);
         var items = await query.OrderBy(o => o.CollegeCode).ThenBy(o => o.StudentNumber).ThenBy(o => o.Id)
             .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
-        return TypedResults.Ok(new OrderPage(items.Select(OrderView.From).ToList(), page, pageSize, total));
+        return TypedResults.Ok(new OrderPage(await OrderView.ManyAsync(s.Db, items, ct), page, pageSize, total));
     }
 
     private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> GetAsync(Guid orderId, Caller caller, [AsParameters] PaymentServices s, CancellationToken ct)
@@ -165,7 +168,7 @@ public static partial class OrdersApi
 
         var order = await s.Db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == orderId, ct);
         return order is not null && caller.MaySee(order)
-            ? TypedResults.Ok(OrderView.From(order))
+            ? TypedResults.Ok((await OrderView.ManyAsync(s.Db, [order], ct))[0])
             : Problems.NotFound($"No payment order {orderId} in your scope.");
     }
 
@@ -204,6 +207,72 @@ public static partial class OrdersApi
 
         var updated = await s.Db.Orders.AsNoTracking().FirstAsync(o => o.Id == orderId, ct);
         return TypedResults.Ok(OrderView.From(updated));
+    }
+
+    private static async Task<Results<Ok<FeeItemsView>, ProblemHttpResult>> SetFeeItemsAsync(
+        Guid campaignId, FeeItemsRequest request, Caller caller, [AsParameters] PaymentServices s, CancellationToken ct)
+    {
+        if (caller.MissingClaim is { } claim)
+        {
+            return Problems.MissingClaim(claim);
+        }
+
+        var input = request.Items ?? [];
+        if (input.Count is 0 or > CampaignFee.MaxItems)
+        {
+            return Problems.Invalid("items", $"Give 1 to {CampaignFee.MaxItems} fee items, each with a name and an amount in fen.");
+        }
+
+        var items = new List<FeeItem>();
+        for (var i = 0; i < input.Count; i++)
+        {
+            var name = input[i]?.Name?.Trim();
+            if (string.IsNullOrEmpty(name) || name.Length > CampaignFee.MaxNameLength)
+            {
+                return Problems.Invalid($"items[{i}].name", $"Name the item in 1 to {CampaignFee.MaxNameLength} characters (e.g. 拍照费).");
+            }
+
+            if (input[i]!.AmountFen is not (>= 0 and <= OrderRules.MaxFeeFen) || input[i]!.AmountFen is not long fen)
+            {
+                return Problems.Invalid($"items[{i}].amountFen", $"Give the item's amount in fen (分), 0 to {OrderRules.MaxFeeFen}.");
+            }
+
+            items.Add(new FeeItem(name, fen));
+        }
+
+        var total = items.Sum(i => i.AmountFen);
+        if (total is <= 0 or > OrderRules.MaxFeeFen)
+        {
+            return Problems.Invalid("items", $"The items must add up to more than 0 and at most {OrderRules.MaxFeeFen} fen; waive fees one by one instead.");
+        }
+
+        if (await s.Db.Orders.AnyAsync(o => o.CampaignId == campaignId && o.SchoolCode != caller.School, ct)
+            || await s.Db.CampaignFees.AnyAsync(f => f.CampaignId == campaignId && f.SchoolCode != caller.School, ct))
+        {
+            return Problems.Forbidden($"Campaign {campaignId} belongs to another school.");
+        }
+
+        await using var transaction = await s.Db.Database.BeginTransactionAsync(ct);
+        var fee = await s.Db.CampaignFees.FirstOrDefaultAsync(f => f.CampaignId == campaignId, ct);
+        if (fee is null)
+        {
+            fee = new CampaignFee { CampaignId = campaignId, SchoolCode = caller.School! };
+            s.Db.CampaignFees.Add(fee);
+        }
+
+        fee.ItemsJson = System.Text.Json.JsonSerializer.Serialize(items, System.Text.Json.JsonSerializerOptions.Web);
+        fee.UpdatedAt = s.Time.GetUtcNow();
+        await s.Db.SaveChangesAsync(ct);
+
+        // A changed fee applies to orders not yet paid, each under a new merchant order number (the provider refuses a second amount under one).
+        var repriced = await s.Db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
+            UPDATE payment.orders SET amount_fen = {total}, out_trade_no = replace(gen_random_uuid()::text, '-', ''), code_url = NULL, online_started_at = NULL
+             WHERE campaign_id = {campaignId} AND school_code = {caller.School} AND status = 'Pending' AND amount_fen <> {total}
+            """,
+            ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Ok(new FeeItemsView(campaignId, items, total, repriced));
     }
 
     [LoggerMessage(LogLevel.Warning, "Starting an online payment of order {OrderId} failed: {Error}")]

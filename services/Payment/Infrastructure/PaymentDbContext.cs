@@ -37,6 +37,15 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
 
     public DbSet<StatementLine> StatementLines => Set<StatementLine>();
 
+    public DbSet<CampaignFee> CampaignFees => Set<CampaignFee>();
+
+    /// <summary>The itemised fees of the given campaigns, by campaign.</summary>
+    public async Task<Dictionary<Guid, CampaignFee>> FeesOfAsync(IEnumerable<Guid> campaignIds, CancellationToken ct)
+    {
+        var ids = campaignIds.Distinct().ToList();
+        return await CampaignFees.AsNoTracking().Where(f => ids.Contains(f.CampaignId)).ToDictionaryAsync(f => f.CampaignId, ct);
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);

@@ -53,6 +53,34 @@ namespace Capture.Payment.Infrastructure.Migrations
                     b.ToTable("attendances", "payment");
                 });
 
+            modelBuilder.Entity("Capture.Payment.Domain.CampaignFee", b =>
+                {
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("ItemsJson")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("items_json");
+
+                    b.Property<string>("SchoolCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("school_code");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("CampaignId")
+                        .HasName("pk_campaign_fees");
+
+                    b.ToTable("campaign_fees", "payment");
+                });
+
             modelBuilder.Entity("Capture.Payment.Domain.CampaignRefundPolicy", b =>
                 {
                     b.Property<Guid>("CampaignId")
