@@ -18,6 +18,12 @@ public static class SimulatorApp
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            // Run by hand (dotnet run): loopback only, on the port the AppHost gives it too.
+            builder.WebHost.UseUrls("http://127.0.0.1:5190");
+        }
+
         builder.Services.Configure<SimulatorOptions>(builder.Configuration.GetSection("Simulator"));
         builder.Services.AddSingleton<ProviderState>();
         builder.Services.AddSingleton(TimeProvider.System);

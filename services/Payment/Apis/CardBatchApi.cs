@@ -24,6 +24,7 @@ public static class CardBatchApi
             .WithSummary("The campaign's pending orders as the file finance loads: format=csv (UTF-8) or xlsx.")
             .RequireRoles(CaptureRoles.SchoolAdmin);
         group.MapPost("/campaigns/{campaignId:guid}/card-batch/results", ImportAsync).WithName("ImportCardBatchResults")
+            .Accepts<byte[]>("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.ms-excel", "application/octet-stream", "text/plain")
             .WithSummary("Imports finance's result file (the request body: CSV in UTF-8 or GBK, or .xlsx; at most 5 MB). All lines or none.")
             .RequireRoles(CaptureRoles.SchoolAdmin);
         return group;

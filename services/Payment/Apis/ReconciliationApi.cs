@@ -20,6 +20,7 @@ public static class ReconciliationApi
     {
         var group = app.MapGroup(PaymentDbContext.RoutePrefix + "/reconciliation").WithTags("Reconciliation");
         group.MapPost("/statements/{billDate}", ImportAsync).WithName("ImportStatement")
+            .Accepts<byte[]>(isOptional: true, "text/csv", "application/octet-stream", "text/plain")
             .WithSummary("Imports the provider's trade bill of a day (yyyy-MM-dd; the body, or downloaded from the provider when the body is empty) and lists every mismatch.")
             .RequireRoles(CaptureRoles.Ops);
         group.MapGet("/statements/{billDate}/mismatches", MismatchesAsync).WithName("GetStatementMismatches")

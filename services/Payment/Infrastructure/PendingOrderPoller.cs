@@ -34,11 +34,17 @@ public sealed partial class PendingOrderPoller(IServiceScopeFactory scopes, IOpt
         var db = scope.ServiceProvider.GetRequiredService<PaymentDbContext>();
         var provider = scope.ServiceProvider.GetRequiredService<IPaymentProvider>();
         var before = time.GetUtcNow() - options.Value.PollAfter;
+        // A QR code long expired will not be paid any more: stop asking after a day.
+        var giveUp = time.GetUtcNow() - TimeSpan.FromDays(1);
         var due = await db.Orders
-            .Where(o => o.Status == OrderStatus.Pending && o.OnlineStartedAt != null && o.OnlineStartedAt < before && (o.LastPolledAt == null || o.LastPolledAt < before))
+            .Where(o => o.Status == OrderStatus.Pending && o.OnlineStartedAt != null && o.OnlineStartedAt < before && o.OnlineStartedAt > giveUp
+                        && (o.LastPolledAt == null || o.LastPolledAt < before))
             .OrderBy(o => o.OnlineStartedAt)
             .Take(50)
             .ToListAsync(ct);
+        // Nonces only need remembering while their timestamps would still be accepted (5 minutes); keep an hour.
+        var forgetBefore = time.GetUtcNow() - TimeSpan.FromHours(1);
+        await db.NotifyNonces.Where(n => n.ReceivedAt < forgetBefore).ExecuteDeleteAsync(ct);
         var paid = 0;
         foreach (var order in due)
         {
