@@ -123,9 +123,12 @@ public sealed class CaptureSystem : IAsyncDisposable
             resources.Add(new ResourceInfo("s3", infrastructure.S3.Kind, infrastructure.S3.Endpoint.ToString(), infrastructure.S3.Process?.Pid));
         }
 
-        var ports = ServiceDefinition.Services.ToDictionary(s => s.ResourceName, s => options.ForTests ? Network.FreePort() : s.DefaultPort);
+        var ports = ServiceDefinition.Services.Concat(ServiceDefinition.StandIns)
+            .ToDictionary(s => s.ResourceName, s => options.ForTests ? Network.FreePort() : s.DefaultPort);
         ports[ServiceDefinition.Gateway.ResourceName] = options.ForTests ? Network.FreePort() : options.GatewayPort;
 
+        Log("starting the stand-ins for outside systems");
+        await Task.WhenAll(ServiceDefinition.StandIns.Select(s => StartProjectAsync(s, ports, cancellationToken)));
         Log("starting the services");
         await Task.WhenAll(ServiceDefinition.Services.Select(s => StartProjectAsync(s, ports, cancellationToken)));
         await StartProjectAsync(ServiceDefinition.Gateway, ports, cancellationToken);
@@ -217,6 +220,12 @@ public sealed class CaptureSystem : IAsyncDisposable
         foreach (var reference in service.References ?? [])
         {
             env[$"services__{reference}__http__0"] = $"http://127.0.0.1:{ports[reference]}";
+        }
+
+        if (service == ServiceDefinition.Payment)
+        {
+            // The provider (here its simulator) sends payment notifies to the public entry, as WeChat Pay would.
+            env["WeChatPay__NotifyUrl"] = $"http://127.0.0.1:{ports[ServiceDefinition.Gateway.ResourceName]}/api/payment/notify/wechatpay";
         }
 
         return env;

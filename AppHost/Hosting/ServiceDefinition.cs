@@ -17,7 +17,10 @@ public sealed record ServiceDefinition(
 
     public static ServiceDefinition Scheduling { get; } = new("scheduling", "services/Scheduling", "Capture.Scheduling", 5102, "schedulingdb", References: ["registration"]);
 
-    public static ServiceDefinition Payment { get; } = new("payment", "services/Payment", "Capture.Payment", 5103, "paymentdb", References: ["registration"]);
+    public static ServiceDefinition Payment { get; } = new("payment", "services/Payment", "Capture.Payment", 5103, "paymentdb", References: ["registration", "payment-provider"]);
+
+    /// <summary>The WeChat Pay API v3 simulator standing in for the real provider in local runs (tools/PaymentProviderSimulator).</summary>
+    public static ServiceDefinition PaymentProvider { get; } = new("payment-provider", "tools/PaymentProviderSimulator", "Capture.PaymentProviderSimulator", 5190);
 
     public static ServiceDefinition CaptureIngest { get; } = new("capture-ingest", "services/CaptureIngest", "Capture.CaptureIngest", 5104, "capturedb", UsesObjectStorage: true, References: ["registration", "scheduling"]);
 
@@ -27,6 +30,9 @@ public sealed record ServiceDefinition(
 
     /// <summary>The five services, in start order (the gateway comes after them).</summary>
     public static IReadOnlyList<ServiceDefinition> Services { get; } = [Registration, Scheduling, Payment, CaptureIngest, Verification];
+
+    /// <summary>Local stand-ins for outside systems, started before the services.</summary>
+    public static IReadOnlyList<ServiceDefinition> StandIns { get; } = [PaymentProvider];
 
     public string AssemblyPath(string repoRoot) =>
         Path.Combine(repoRoot, ProjectDirectory, "bin", Paths.Configuration, Paths.TargetFramework, AssemblyName + ".dll");

@@ -38,6 +38,19 @@ public static class GatewayServiceExtensions
                 AuthorizationPolicy = AuthenticatedPolicy,
                 Match = new RouteMatch { Path = $"/api/{service.PathSegment}/{{**rest}}" },
             });
+            foreach (var path in service.AnonymousPaths)
+            {
+                // Callers without a token (a payment provider's notify): the service proves them by signature instead.
+                routes.Add(new RouteConfig
+                {
+                    RouteId = $"{service.ResourceName}-anonymous-{path.Trim('/').Replace('/', '-')}",
+                    ClusterId = service.ResourceName,
+                    AuthorizationPolicy = AnonymousPolicy,
+                    Order = -1,
+                    Match = new RouteMatch { Path = $"/api/{service.PathSegment}/{path.Trim('/')}/{{**rest}}" },
+                });
+            }
+
             routes.Add(new RouteConfig
             {
                 RouteId = service.ResourceName + "-openapi",

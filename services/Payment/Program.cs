@@ -1,3 +1,4 @@
+using Capture.Payment.Apis;
 using Capture.Payment.Extensions;
 using Capture.Payment.Infrastructure;
 using Capture.ServiceDefaults.Messaging;
@@ -16,4 +17,10 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapOutboxApi(PaymentDbContext.RoutePrefix);
+app.MapOrdersApi();
+app.MapNotifyApi();
+app.MapRefundsApi();
+app.MapCashApi();
+app.MapCardBatchApi();
+app.MapReconciliationApi();
 app.Run();

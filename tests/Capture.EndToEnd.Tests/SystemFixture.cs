@@ -42,6 +42,13 @@ public sealed class SystemFixture : IAsyncLifetime
             VirtualHost = virtualHost,
             SigningKey = TestTokens.SigningKey,
             Log = log,
+            // Payment's background work on test time: refunds looked for every second, silent orders queried after 3 s.
+            ExtraEnvironment = new Dictionary<string, string?>
+            {
+                ["Payment__RefundInterval"] = "00:00:01",
+                ["Payment__PollAfter"] = "00:00:03",
+                ["Payment__PollInterval"] = "00:00:01",
+            },
         });
     }
 

@@ -1,0 +1,180 @@
+using System.Text;
+using Capture.Payment.Domain;
+using Capture.Payment.Infrastructure;
+using Capture.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Capture.Payment.Apis;
+
+/// <summary>
+/// Reconciliation (对账): the provider's trade bill of a day is imported (downloaded from the provider, or uploaded
+/// as the file the merchant platform gives) and compared with Payment's books, listing every mismatch; a daily report
+/// per method and college gives expected, received and refunded amounts.
+/// </summary>
+public static class ReconciliationApi
+{
+    public const int MaxBillBytes = 20 * 1024 * 1024;
+
+    public static RouteGroupBuilder MapReconciliationApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup(PaymentDbContext.RoutePrefix + "/reconciliation").WithTags("Reconciliation");
+        group.MapPost("/statements/{billDate}", ImportAsync).WithName("ImportStatement")
+            .Accepts<byte[]>(isOptional: true, "text/csv", "application/octet-stream", "text/plain")
+            .WithSummary("Imports the provider's trade bill of a day (yyyy-MM-dd; the body, or downloaded from the provider when the body is empty) and lists every mismatch.")
+            .RequireRoles(CaptureRoles.Ops);
+        group.MapGet("/statements/{billDate}/mismatches", MismatchesAsync).WithName("GetStatementMismatches")
+            .WithSummary("The mismatches between the imported bill of a day and Payment's books.")
+            .RequireRoles(CaptureRoles.Ops);
+        group.MapGet("/daily", DailyAsync).WithName("GetDailyReconciliation")
+            .WithSummary("Per day (Asia/Shanghai), method and college of a campaign: payments, expected, received and refunded fen.")
+            .RequireRoles(CaptureRoles.SchoolAdmin, CaptureRoles.Ops);
+        return group;
+    }
+
+    private static async Task<Results<Ok<StatementReport>, ProblemHttpResult>> ImportAsync(
+        string billDate, HttpRequest request, [AsParameters] PaymentServices s, CancellationToken ct)
+    {
+        if (!DateOnly.TryParseExact(billDate, "yyyy-MM-dd", out var day) || day.Year is < 2000 or > 2100)
+        {
+            return Problems.Invalid("billDate", "Give the bill's day as yyyy-MM-dd.");
+        }
+
+        if (request.ContentLength is > MaxBillBytes)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large", detail: "A trade bill upload is at most 20 MB.");
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBillBytes)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large", detail: "A trade bill upload is at most 20 MB.");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        string text;
+        if (buffer.Length > 0)
+        {
+            text = SpreadsheetReader.DecodeText(buffer.ToArray());
+        }
+        else
+        {
+            try
+            {
+                text = await s.Provider.DownloadTradeBillAsync(day, ct);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException or Polly.CircuitBreaker.BrokenCircuitException)
+            {
+                return Problems.Unavailable($"The provider did not give the bill of {day:yyyy-MM-dd}: {e.Message}");
+            }
+        }
+
+        var (lines, errors) = TradeBill.Parse(text, day, s.Time.GetUtcNow());
+        if (errors.Count > 0)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "The bill was not imported",
+                detail: $"{errors.Count} line(s) could not be read; nothing was imported.",
+                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["bill"] = [.. errors.Take(200)] } });
+        }
+
+        await using var transaction = await s.Db.Database.BeginTransactionAsync(ct);
+        await s.Db.StatementLines.Where(l => l.BillDate == day).ExecuteDeleteAsync(ct);
+        s.Db.StatementLines.AddRange(lines);
+        await s.Db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        s.Db.ChangeTracker.Clear();
+        return TypedResults.Ok(await ReportAsync(s.Db, day, ct));
+    }
+
+    private static async Task<Results<Ok<StatementReport>, ProblemHttpResult>> MismatchesAsync(string billDate, [AsParameters] PaymentServices s, CancellationToken ct)
+    {
+        if (!DateOnly.TryParseExact(billDate, "yyyy-MM-dd", out var day))
+        {
+            return Problems.Invalid("billDate", "Give the bill's day as yyyy-MM-dd.");
+        }
+
+        return TypedResults.Ok(await ReportAsync(s.Db, day, ct));
+    }
+
+    public static async Task<StatementReport> ReportAsync(PaymentDbContext db, DateOnly day, CancellationToken ct)
+    {
+        var start = ShanghaiTime.ToUtc(day, TimeOnly.MinValue);
+        var end = ShanghaiTime.ToUtc(day.AddDays(1), TimeOnly.MinValue);
+        var bill = await db.StatementLines.AsNoTracking().Where(l => l.BillDate == day).ToListAsync(ct);
+        var paid = await db.Orders.AsNoTracking()
+            .Where(o => o.Method == PaymentMethods.Online && o.PaidAt >= start && o.PaidAt < end && (o.Status == OrderStatus.Paid || o.Status == OrderStatus.Refunded))
+            .ToListAsync(ct);
+        var named = bill.Select(l => l.OutTradeNo).Distinct().ToList();
+        var referenced = (await db.Orders.AsNoTracking().Where(o => named.Contains(o.OutTradeNo)).ToListAsync(ct)).Concat(paid)
+            .DistinctBy(o => o.Id).ToDictionary(o => o.OutTradeNo);
+        var refunded = await (from r in db.Refunds.AsNoTracking()
+                              join o in db.Orders.AsNoTracking() on r.OrderId equals o.Id
+                              where r.Method == PaymentMethods.Online && r.Status == RefundStatus.Succeeded && r.CompletedAt >= start && r.CompletedAt < end
+                              select new { o.OutTradeNo, r.AmountFen }).ToListAsync(ct);
+        var mismatches = Reconciliation.Compare(paid, referenced, refunded.GroupBy(r => r.OutTradeNo).ToDictionary(g => g.Key, g => g.Sum(r => r.AmountFen)), bill);
+        return new StatementReport(day, bill.Count, paid.Count, mismatches);
+    }
+
+    private static async Task<Results<Ok<List<DailyRow>>, FileContentHttpResult, ProblemHttpResult>> DailyAsync(
+        Guid campaignId, Caller caller, [AsParameters] PaymentServices s, CancellationToken ct, string? format = null)
+    {
+        if (caller.MissingClaim is { } claim)
+        {
+            return Problems.MissingClaim(claim);
+        }
+
+        if (format is not (null or "json" or "csv"))
+        {
+            return Problems.Invalid("format", "Use json (the default) or csv.");
+        }
+
+        var orders = await caller.Scope(s.Db.Orders.AsNoTracking()).Where(o => o.CampaignId == campaignId && o.PaidAt != null).Take(200_000).ToListAsync(ct);
+        var ids = orders.Select(o => o.Id).ToList();
+        var outTradeNos = orders.Where(o => o.Method == PaymentMethods.Online).Select(o => o.OutTradeNo).ToList();
+        var atProvider = (await s.Db.StatementLines.AsNoTracking().Where(l => l.Kind == "SUCCESS" && outTradeNos.Contains(l.OutTradeNo)).ToListAsync(ct))
+            .GroupBy(l => l.OutTradeNo).ToDictionary(g => g.Key, g => g.Max(l => l.AmountFen));
+        var confirmed = (await s.Db.Remittances.AsNoTracking().Where(r => r.CampaignId == campaignId && r.Status == RemittanceStatus.Confirmed).Select(r => r.Id).ToListAsync(ct)).ToHashSet();
+        var refunds = await s.Db.Refunds.AsNoTracking().Where(r => ids.Contains(r.OrderId) && r.Status == RefundStatus.Succeeded).ToListAsync(ct);
+        var byId = orders.ToDictionary(o => o.Id);
+
+        long Received(PaymentOrder o) => o.Method switch
+        {
+            PaymentMethods.Online => atProvider.GetValueOrDefault(o.OutTradeNo),
+            PaymentMethods.Cash => o.RemittanceId is Guid r && confirmed.Contains(r) ? o.AmountFen : 0,
+            PaymentMethods.CampusCard => o.AmountFen,
+            _ => 0,
+        };
+
+        var rows = orders
+            .Select(o => (Day: ShanghaiTime.Today(o.PaidAt!.Value), Method: o.Method ?? "", o.CollegeCode, Paid: 1, Expected: o.AmountFen, Received: Received(o), Refunded: 0L))
+            .Concat(refunds.Select(r => (Day: ShanghaiTime.Today(r.CompletedAt!.Value), r.Method, byId[r.OrderId].CollegeCode, Paid: 0, Expected: 0L, Received: 0L, Refunded: r.AmountFen)))
+            .GroupBy(x => (x.Day, x.Method, x.CollegeCode))
+            .OrderBy(g => g.Key.Day).ThenBy(g => g.Key.Method).ThenBy(g => g.Key.CollegeCode)
+            .Select(g => new DailyRow(g.Key.Day, g.Key.Method, g.Key.CollegeCode, g.Sum(x => x.Paid), g.Sum(x => x.Expected), g.Sum(x => x.Received), g.Sum(x => x.Refunded)))
+            .ToList();
+        if (format != "csv")
+        {
+            return TypedResults.Ok(rows);
+        }
+
+        var csv = new StringBuilder("日期,方式,学院,笔数,应收(元),实收(元),退款(元)\r\n");
+        foreach (var r in rows)
+        {
+            csv.Append(string.Join(',', new[] { r.Day.ToString("yyyy-MM-dd"), r.Method, r.CollegeCode, r.Payments.ToString(), Money.Yuan(r.ExpectedFen), Money.Yuan(r.ReceivedFen), Money.Yuan(r.RefundedFen) }.Select(Csv.Field))).Append("\r\n");
+        }
+
+        return TypedResults.File([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())], "text/csv; charset=utf-8", "reconciliation.csv");
+    }
+}
+
+public sealed record StatementReport(DateOnly BillDate, int BillLines, int PaidOnlineHere, List<Mismatch> Mismatches);
+
+public sealed record DailyRow(DateOnly Day, string Method, string CollegeCode, int Payments, long ExpectedFen, long ReceivedFen, long RefundedFen);

@@ -1,0 +1,55 @@
+namespace Capture.Payment.Domain;
+
+/// <summary>What an approval, a withdrawal or a provider's word does to an order: rules only, no I/O.</summary>
+public static class OrderRules
+{
+    /// <summary>A fee from an approval: 0 to 10,000 yuan (the seeds charge 13 to 30 yuan).</summary>
+    public const long MaxFeeFen = 1_000_000;
+
+    /// <summary>The status a new order starts in: fee 0 is waived at once, anything else waits for payment.</summary>
+    public static OrderStatus Initial(long feeFen) => feeFen == 0 ? OrderStatus.Waived : OrderStatus.Pending;
+
+    /// <summary>
+    /// Applies a (re-)approval to an existing order. A changed fee applies only to an order not yet paid; a cancelled
+    /// order comes back when the registration is approved again after the withdrawal. Returns false when nothing changes.
+    /// </summary>
+    public static bool ApplyApproval(PaymentOrder order, long feeFen, DateTimeOffset approvedAt)
+    {
+        if (approvedAt <= order.ApprovedAt)
+        {
+            return false;
+        }
+
+        order.ApprovedAt = approvedAt;
+        switch (order.Status)
+        {
+            case OrderStatus.Pending or OrderStatus.Waived when order.WaiverReason is null:
+            case OrderStatus.Cancelled when order.CancelledAt < approvedAt:
+                if (order.AmountFen != feeFen)
+                {
+                    order.AmountFen = feeFen;
+                    // The provider refuses a second order under the same number with another amount.
+                    order.OutTradeNo = PaymentOrder.NewOutTradeNo();
+                    order.CodeUrl = null;
+                    order.OnlineStartedAt = null;
+                }
+
+                order.Status = Initial(feeFen);
+                order.CancelledAt = null;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Why a provider's "paid" does not match the order, or null when it does.</summary>
+    public static string? Mismatch(PaymentOrder order, long paidFen, string currency)
+    {
+        if (!string.Equals(currency, order.Currency, StringComparison.Ordinal))
+        {
+            return $"currency {currency} differs from the order's {order.Currency}";
+        }
+
+        return paidFen != order.AmountFen ? $"amount {paidFen} fen differs from the order's {order.AmountFen} fen" : null;
+    }
+}

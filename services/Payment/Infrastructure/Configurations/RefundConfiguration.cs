@@ -1,0 +1,26 @@
+using Capture.Payment.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Capture.Payment.Infrastructure.Configurations;
+
+public sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
+{
+    public void Configure(EntityTypeBuilder<Refund> builder)
+    {
+        builder.ToTable("refunds");
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.Id).ValueGeneratedNever();
+        // One refund per order, ever: the database decides the race between two refund requests.
+        builder.HasIndex(r => r.OrderId).IsUnique();
+        builder.HasIndex(r => r.OutRefundNo).IsUnique();
+        builder.HasIndex(r => r.Status);
+        builder.HasOne<PaymentOrder>().WithMany().HasForeignKey(r => r.OrderId);
+        builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(r => r.Method).HasMaxLength(16);
+        builder.Property(r => r.Reason).HasMaxLength(500);
+        builder.Property(r => r.OutRefundNo).HasMaxLength(64);
+        builder.Property(r => r.ProviderRefundId).HasMaxLength(64);
+        builder.Property(r => r.LastError).HasMaxLength(500);
+    }
+}

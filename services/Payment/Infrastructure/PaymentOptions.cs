@@ -1,0 +1,18 @@
+namespace Capture.Payment.Infrastructure;
+
+/// <summary>Timing of the background work (section <c>Payment</c>).</summary>
+public sealed class PaymentOptions
+{
+    public const string SectionName = "Payment";
+
+    /// <summary>An online order with no notify this long after the QR code was shown is asked about (order query).</summary>
+    public TimeSpan PollAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often due refunds are looked for and sent (a refund request also wakes the worker at once).</summary>
+    public TimeSpan RefundInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>When a campaign has no refund date of its own: absentees are refunded this long after their session closed.</summary>
+    public TimeSpan DefaultRefundAfter { get; set; } = TimeSpan.FromDays(14);
+}

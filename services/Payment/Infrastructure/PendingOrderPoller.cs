@@ -1,0 +1,69 @@
+using Capture.Payment.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Capture.Payment.Infrastructure;
+
+/// <summary>
+/// The fallback for a notify that never comes (WeChat Pay asks merchants to query): online orders still pending
+/// <see cref="PaymentOptions.PollAfter"/> after their QR code was shown are queried, and paid when the provider says so
+/// with the order's amount and currency.
+/// </summary>
+public sealed partial class PendingOrderPoller(IServiceScopeFactory scopes, IOptions<PaymentOptions> options, TimeProvider time, ILogger<PendingOrderPoller> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.PollInterval, time);
+        do
+        {
+            try
+            {
+                await PollOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogFailed(logger, e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task<int> PollOnceAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PaymentDbContext>();
+        var provider = scope.ServiceProvider.GetRequiredService<IPaymentProvider>();
+        var before = time.GetUtcNow() - options.Value.PollAfter;
+        // A QR code long expired will not be paid any more: stop asking after a day.
+        var giveUp = time.GetUtcNow() - TimeSpan.FromDays(1);
+        var due = await db.Orders
+            .Where(o => o.Status == OrderStatus.Pending && o.OnlineStartedAt != null && o.OnlineStartedAt < before && o.OnlineStartedAt > giveUp
+                        && (o.LastPolledAt == null || o.LastPolledAt < before))
+            .OrderBy(o => o.OnlineStartedAt)
+            .Take(50)
+            .ToListAsync(ct);
+        // Nonces only need remembering while their timestamps would still be accepted (5 minutes); keep an hour.
+        var forgetBefore = time.GetUtcNow() - TimeSpan.FromHours(1);
+        await db.NotifyNonces.Where(n => n.ReceivedAt < forgetBefore).ExecuteDeleteAsync(ct);
+        var paid = 0;
+        foreach (var order in due)
+        {
+            await db.Orders.Where(o => o.Id == order.Id).ExecuteUpdateAsync(s => s.SetProperty(o => o.LastPolledAt, time.GetUtcNow()), ct);
+            var t = await provider.QueryAsync(order.OutTradeNo, ct);
+            if (t is not { State: ProviderTransaction.Success } || OrderRules.Mismatch(order, t.AmountFen ?? -1, t.Currency ?? "") is not null)
+            {
+                continue;
+            }
+
+            if (await OrderPayments.MarkPaidAsync(db, order, PaymentMethods.Online, t.TransactionId, t.SuccessTime ?? time.GetUtcNow(), logger, ct) == PaidOutcome.Paid)
+            {
+                paid++;
+            }
+        }
+
+        return paid;
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Polling pending online orders failed; trying again at the next tick")]
+    private static partial void LogFailed(ILogger logger, Exception e);
+}

@@ -1,0 +1,34 @@
+namespace Capture.PaymentProviderSimulator;
+
+/// <summary>How the simulator behaves (section <c>Simulator</c>); the behaviour can also be changed at run time through <c>POST /sim/behaviour</c>.</summary>
+public sealed class SimulatorOptions
+{
+    /// <summary>Delays between notify attempts after a failed one (WeChat Pay's own schedule is 15s, 15s, 30s, 3m, 10m, ...; shorter here).</summary>
+    public TimeSpan[] NotifyRetrySchedule { get; set; } =
+        [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30)];
+
+    /// <summary>The public origin the simulator's code_url pages and bill download links use; the listening address when empty.</summary>
+    public string? PublicUrl { get; set; }
+}
+
+/// <summary>What the simulator does on each payment, changeable at run time (the "sometimes twice, sometimes late, told to fail" of the issue).</summary>
+public sealed record Behaviour
+{
+    /// <summary>Extra copies of each notify sent (each signed anew), 0 for one notify.</summary>
+    public int DuplicateNotifies { get; init; }
+
+    /// <summary>Milliseconds to wait before the first notify.</summary>
+    public int NotifyDelayMs { get; init; }
+
+    /// <summary>Send no notify at all (the merchant must query).</summary>
+    public bool DropNotifies { get; init; }
+
+    /// <summary>Payments fail (trade_state PAYERROR), no notify.</summary>
+    public bool FailPayments { get; init; }
+
+    /// <summary>Refunds answer PROCESSING this many times before SUCCESS.</summary>
+    public int RefundProcessingTimes { get; init; }
+
+    /// <summary>The v3 API answers 500 SYSTEM_ERROR (the provider is down).</summary>
+    public bool Down { get; init; }
+}
