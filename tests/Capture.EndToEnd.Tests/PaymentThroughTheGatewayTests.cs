@@ -121,7 +121,7 @@ public sealed class PaymentThroughTheGatewayTests(SystemFixture fixture)
 
     private static async Task<Guid> PostAsync(HttpClient client, string path, object body)
     {
-        using var response = await client.PostAsJsonAsync(path, body);
+        using var response = await CampaignArrival.SendAsync(() => client.PostAsJsonAsync(path, body));
         Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }

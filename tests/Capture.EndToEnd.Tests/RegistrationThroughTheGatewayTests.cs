@@ -21,7 +21,7 @@ public sealed class RegistrationThroughTheGatewayTests(SystemFixture fixture, IT
 
     private HttpClient Client(string role, string school, string? subject = null, string? college = null, TimeSpan? timeout = null)
     {
-        var client = fixture.CreateClient(TestTokens.For(role, subject, school: school, college: college, venue: "gym"));
+        var client = fixture.CreateClient(TestTokens.For(role, subject, school: school, college: college, venue: Guid.NewGuid().ToString()));
         client.Timeout = timeout ?? TimeSpan.FromSeconds(60);
         return client;
     }

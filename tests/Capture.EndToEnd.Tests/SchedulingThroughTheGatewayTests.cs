@@ -22,9 +22,24 @@ public sealed class SchedulingThroughTheGatewayTests(SystemFixture fixture)
 
     private async Task<JsonElement> PostAsync(HttpClient client, string path, object body)
     {
-        using var response = await client.PostAsJsonAsync("/api/scheduling" + path, body);
+        using var response = await CampaignArrival.SendAsync(() => client.PostAsJsonAsync("/api/scheduling" + path, body));
         Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>The campaign as Registration would announce it (these tests use no Registration campaign).</summary>
+    private async Task AnnounceCampaignAsync(Guid campaign, string school)
+    {
+        var bus = Bus.Factory.CreateUsingRabbitMq(r => r.Host(new Uri(fixture.System.Endpoints.MessagingIn(fixture.VirtualHost))));
+        await bus.StartAsync();
+        try
+        {
+            await bus.Publish(new CampaignCreated(campaign, school, "2025届", DateTimeOffset.UtcNow));
+        }
+        finally
+        {
+            await bus.StopAsync();
+        }
     }
 
     private HttpClient Admin(string school) => fixture.CreateClient(TestTokens.For(CaptureRoles.SchoolAdmin, school: school));
@@ -33,6 +48,7 @@ public sealed class SchedulingThroughTheGatewayTests(SystemFixture fixture)
     {
         var school = "8" + Random.Shared.Next(1000, 9999);
         var campaign = Guid.NewGuid();
+        await AnnounceCampaignAsync(campaign, school);
         using var admin = Admin(school);
         var campus = (await PostAsync(admin, "/campuses", new { code = "main", name = "主校区" })).GetProperty("id").GetGuid();
         var venue = (await PostAsync(admin, "/venues", new { campusId = campus, code = "v1", name = "四教楼102", building = "四教楼", room = "102" })).GetProperty("id").GetGuid();

@@ -23,7 +23,7 @@ public sealed class TestSchool(ServiceFactory<Program> factory)
 
     public HttpClient Student(string studentNumber) => factory.CreateClient(TestTokens.For(CaptureRoles.Student, studentNumber, school: Code));
 
-    public HttpClient Station() => factory.CreateClient(TestTokens.For(CaptureRoles.StationOperator, venue: "gym"));
+    public HttpClient Station() => factory.CreateClient(TestTokens.For(CaptureRoles.StationOperator, venue: Guid.NewGuid().ToString()));
 
     public async Task<Guid> CreateCampaignAsync(object? terms = null)
     {
