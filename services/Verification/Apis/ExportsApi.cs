@@ -101,13 +101,8 @@ public static class ExportsApi
         {
             s.Db.ChangeTracker.Clear();
             var running = await s.Db.Exports.AsNoTracking().Where(b => b.CampaignId == campaignId && b.SchoolCode == school && b.CollegeCode == college
-                    && b.Naming == naming && b.IncludeExpired == batch.IncludeExpired && (b.State == ExportState.Queued || b.State == ExportState.Building))
-                .FirstOrDefaultAsync(ct);
-            if (running is null)
-            {
-                return Problems.Conflict("An export of this set finished at the same moment: ask again for a fresh one, or download that one.", "just-finished");
-            }
-
+                    && b.Naming == naming && b.IncludeExpired == batch.IncludeExpired)
+                .OrderByDescending(b => b.RequestedAt).FirstAsync(ct); // in flight, or finished since the insert collided: that batch
             return TypedResults.Accepted($"{VerificationDbContext.RoutePrefix}/exports/{running.Id}", ExportView.From(running));
         }
 
