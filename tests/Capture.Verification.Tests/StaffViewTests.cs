@@ -99,6 +99,24 @@ public sealed class StaffViewTests(VerificationApp app) : IClassFixture<Verifica
     }
 
     [Fact]
+    public async Task The_print_list_has_a_sheet_per_college_in_student_number_order_within_the_callers_scope()
+    {
+        var (school, campaign, law, math) = await SchoolAsync();
+        using var admin = app.Admin(school);
+        var workbook = new XSSFWorkbook(new MemoryStream(await admin.GetByteArrayAsync($"/api/verification/campaigns/{campaign}/print-list.xlsx")));
+        Assert.Equal(["law学院", "math学院"], Enumerable.Range(0, workbook.NumberOfSheets).Select(i => workbook.GetSheetName(i)));
+        var sheet = workbook.GetSheet("law学院");
+        var numbers = Enumerable.Range(1, sheet.LastRowNum).Select(r => sheet.GetRow(r).GetCell(2).StringCellValue).ToList();
+        Assert.Equal(law.Select(s => s.StudentNumber).Order(StringComparer.Ordinal), numbers);
+        Assert.Equal(law.Select(s => s.StudentNumber + ".jpg").Order(StringComparer.Ordinal), Enumerable.Range(1, sheet.LastRowNum).Select(r => sheet.GetRow(r).GetCell(5).StringCellValue));
+
+        using var mathStaff = app.CollegeStaff(school, "math");
+        var own = new XSSFWorkbook(new MemoryStream(await mathStaff.GetByteArrayAsync($"/api/verification/campaigns/{campaign}/print-list.xlsx")));
+        Assert.Equal(1, own.NumberOfSheets);
+        Assert.Equal(math.Name, own.GetSheetAt(0).GetRow(1).GetCell(3).StringCellValue);
+    }
+
+    [Fact]
     public async Task Disputes_to_act_on_show_the_fields_and_comment_and_the_audit_lists_who_saw_a_photo()
     {
         var (school, campaign, law, _) = await SchoolAsync();
@@ -123,6 +141,8 @@ public sealed class StaffViewTests(VerificationApp app) : IClassFixture<Verifica
         using var other = app.Admin(VerificationApp.NewSchool());
         Assert.Empty(await VerificationApp.ReadAsync<List<AuditApi.AccessView>>(await other.GetAsync($"/api/verification/photo-access?registrationId={law[1].RegistrationId}")));
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/verification/photo-access?pageSize=100000")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/verification/photo-access?page=abc")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/verification/photo-access?registrationId=nope")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await lawStaff.GetAsync("/api/verification/photo-access")).StatusCode);
     }
 }

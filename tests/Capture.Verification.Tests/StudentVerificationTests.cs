@@ -57,7 +57,7 @@ public sealed class StudentVerificationTests(VerificationApp app) : IClassFixtur
         await app.AcceptPhotoAsync(student);
         using var client = app.Student(student);
 
-        var confirmed = await VerificationApp.ReadAsync<StudentTaskView>(await client.PostAsJsonAsync($"{Me}/{student.RegistrationId}/confirm", new { round = 1 }));
+        var confirmed = await VerificationApp.ReadAsync<StudentTaskView>(await client.PostAsync($"{Me}/{student.RegistrationId}/confirm", null));
         Assert.Equal("confirmed", confirmed.State);
         Assert.False(confirmed.MayDecide);
 
@@ -213,6 +213,7 @@ public sealed class StudentVerificationTests(VerificationApp app) : IClassFixtur
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"{Me}/not-a-guid")).StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await client.PostAsync(url, new StringContent("kind=photo", Encoding.UTF8, "text/plain"))).StatusCode);
         Assert.Equal("open", (await app.TaskAsync(student.RegistrationId)).State.Kebab());
         Assert.Equal(0, await app.OutboxCountAsync("VerificationDisputed", student.RegistrationId));
     }

@@ -23,6 +23,8 @@ public static class StaffTasksApi
             .WithSummary("Students with a photo who have not confirmed (open, disputed, expired): format=json|csv|xlsx, encoding=utf-8|gbk (CSV), college=. ID numbers masked.");
         group.MapGet("/campaigns/{campaignId:guid}/disputes", DisputesAsync).WithName("DisputesList")
             .WithSummary("Disputed tasks waiting for a retake or a correction, with the fields and the student's comment.");
+        group.MapGet("/campaigns/{campaignId:guid}/print-list.xlsx", PrintListAsync).WithName("PrintList")
+            .WithSummary("Print list for diplomas (xlsx, a sheet per college): number, college, student number, name, degree level, photo file name, state; students with an accepted photo, not withdrawn.");
         group.MapGet("/tasks/{taskId:guid}", GetAsync).WithName("GetVerificationTask")
             .WithSummary("One task with its whole history (every photo and decision). Who may call: college-staff (own college), school-admin (own school), ops.");
         group.MapGet("/tasks/{taskId:guid}/photo", PhotoAsync).WithName("GetVerificationTaskPhoto")
@@ -95,6 +97,29 @@ public static class StaffTasksApi
             "xlsx" => TypedResults.File(TaskLists.Xlsx("未校对", tasks), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name + ".xlsx"),
             _ => TypedResults.Ok(tasks.Take(Limits.MaxPageSize).Select(TaskSummary.From).ToList()),
         };
+    }
+
+    private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> PrintListAsync(
+        Guid campaignId, string? college, ClaimsPrincipal user, [AsParameters] VerificationServices s, CancellationToken ct)
+    {
+        if (user.MissingClaim() is { } missing)
+        {
+            return missing;
+        }
+
+        if (college is { Length: > Limits.CollegeCode })
+        {
+            return Problems.Invalid("college", $"A college code has at most {Limits.CollegeCode} characters.");
+        }
+
+        var query = s.Db.Tasks.AsNoTracking().InScope(user).Where(t => t.CampaignId == campaignId && t.PhotoId != null && !t.Withdrawn);
+        if (!string.IsNullOrEmpty(college))
+        {
+            query = query.Where(t => t.CollegeCode == college);
+        }
+
+        var tasks = await query.Take(50_000).ToListAsync(ct);
+        return TypedResults.File(TaskLists.PrintList(tasks), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"print-list-{campaignId:N}.xlsx");
     }
 
     private static async Task<Results<Ok<List<DisputeView>>, ValidationProblem, ProblemHttpResult>> DisputesAsync(

@@ -33,6 +33,53 @@ public static class TaskLists
             : [.. Encoding.UTF8.Preamble, .. Encoding.UTF8.GetBytes(text.ToString())];
     }
 
+    private static readonly string[] PrintHeader = ["序号", "学院", "学号", "姓名", "培养层次", "照片文件名", "校对状态"];
+
+    /// <summary>A college's print list for diplomas (one sheet per college): name, student number and the photo's file name, in student-number order.</summary>
+    public static byte[] PrintList(IEnumerable<VerificationTask> tasks)
+    {
+        var workbook = new XSSFWorkbook();
+        foreach (var college in tasks.GroupBy(t => (t.CollegeCode, t.CollegeName)).OrderBy(g => g.Key.CollegeCode, StringComparer.Ordinal))
+        {
+            var name = string.Concat((college.Key.CollegeName.Length > 0 ? college.Key.CollegeName : college.Key.CollegeCode).Where(c => c is not ('[' or ']' or '*' or '?' or '/' or '\\' or ':')));
+            name = name.Length == 0 ? "college" : name.Length > 31 ? name[..31] : name;
+            if (workbook.GetSheet(name) is not null)
+            {
+                name = (name.Length > 24 ? name[..24] : name) + "-" + workbook.NumberOfSheets;
+            }
+
+            var sheet = workbook.CreateSheet(name);
+            var header = sheet.CreateRow(0);
+            for (var i = 0; i < PrintHeader.Length; i++)
+            {
+                header.CreateCell(i).SetCellValue(PrintHeader[i]);
+            }
+
+            var r = 1;
+            foreach (var t in college.OrderBy(t => t.StudentNumber, StringComparer.Ordinal))
+            {
+                var row = sheet.CreateRow(r);
+                row.CreateCell(0).SetCellValue(r);
+                row.CreateCell(1).SetCellValue(t.CollegeName);
+                row.CreateCell(2).SetCellValue(t.StudentNumber ?? "");
+                row.CreateCell(3).SetCellValue(t.StudentName ?? "");
+                row.CreateCell(4).SetCellValue(t.DegreeLevel ?? "");
+                row.CreateCell(5).SetCellValue(ExportNaming.FileName(ExportNaming.StudentNumber, t.IdNumber, t.StudentNumber) ?? "");
+                row.CreateCell(6).SetCellValue(t.State.Kebab());
+                r++;
+            }
+        }
+
+        if (workbook.NumberOfSheets == 0)
+        {
+            workbook.CreateSheet("empty").CreateRow(0).CreateCell(0).SetCellValue("No students with an accepted photo in your scope.");
+        }
+
+        using var stream = new MemoryStream();
+        workbook.Write(stream);
+        return stream.ToArray();
+    }
+
     public static byte[] Xlsx(string sheetName, IEnumerable<VerificationTask> tasks)
     {
         var workbook = new XSSFWorkbook();
