@@ -53,6 +53,20 @@ public sealed class ClockTests(ClockedVerificationApp app) : IClassFixture<Clock
         var view = await VerificationApp.ReadAsync<Capture.Verification.Apis.StudentTaskView>(await client.GetAsync($"/api/verification/me/tasks/{student.RegistrationId}"));
         Assert.Equal("expired-unverified", view.State);
         Assert.False(view.MayDecide);
+
+        // Exported as such only when the school asks for it.
+        using var admin = app.Admin(student.School);
+        async Task<Capture.Verification.Apis.ExportsApi.ExportView> ExportAsync(object body)
+        {
+            var started = await VerificationApp.ReadAsync<Capture.Verification.Apis.ExportsApi.ExportView>(await admin.PostAsJsonAsync($"/api/verification/campaigns/{student.CampaignId}/exports", body));
+            return await Eventually.GetAsync(
+                async () => await VerificationApp.ReadAsync<Capture.Verification.Apis.ExportsApi.ExportView>(await admin.GetAsync($"/api/verification/exports/{started.BatchId}")),
+                b => b.State is "ready" or "failed", what: "the batch");
+        }
+
+        Assert.Equal(0, (await ExportAsync(new { })).PhotoCount);
+        var withExpired = await ExportAsync(new { includeExpiredUnverified = true });
+        Assert.Equal(("ready", 1), (withExpired.State, withExpired.PhotoCount));
     }
 
     [Fact]
