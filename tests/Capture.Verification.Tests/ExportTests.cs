@@ -96,6 +96,11 @@ public sealed class ExportTests(VerificationApp app) : IClassFixture<Verificatio
         Assert.Equal($"{first.Student.IdNumber}.jpg,{first.Student.Name},居民身份证,{first.Student.IdNumber},{first.Student.StudentNumber},硕士,{first.Student.College},{first.Photo.Sha256},confirmed", lines[1]);
 
         Assert.Equal(1, await app.OutboxCountAsync("ExportBatchReady", batch.BatchId));
+        var summary = Assert.Single(await VerificationApp.ReadAsync<List<ExportsApi.DeliveryLine>>(await admin.GetAsync("/api/verification/delivery-summary")));
+        Assert.Equal((campaign, 7, 5, 1, 1), (summary.CampaignId, summary.PhotosAccepted, summary.Confirmed, summary.Open, summary.Withdrawn));
+        Assert.Equal((batch.BatchId, 3), (summary.LastBatchId, summary.LastBatchPhotos));
+        using var ops = app.Service.CreateClient(TestTokens.For(Capture.ServiceDefaults.Security.CaptureRoles.Ops, school: null));
+        Assert.Single(await VerificationApp.ReadAsync<List<ExportsApi.DeliveryLine>>(await ops.GetAsync($"/api/verification/delivery-summary?schoolCode={school}")));
         var audit = await app.InDbAsync(db => db.PhotoAccesses.SingleAsync(a => a.BatchId == batch.BatchId));
         Assert.Equal("export", audit.What);
     }

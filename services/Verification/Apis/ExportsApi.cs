@@ -22,6 +22,8 @@ public static class ExportsApi
             .WithSummary("Starts a CHSI export batch (202; the same set already being built answers that batch). Who may call: school-admin (own school), ops (give schoolCode).");
         group.MapGet("/campaigns/{campaignId:guid}/exports", ListAsync).WithName("ListExports")
             .WithSummary("The campaign's export batches, newest first.");
+        group.MapGet("/delivery-summary", DeliverySummaryAsync).WithName("DeliverySummary")
+            .WithSummary("The provider's delivery summary per school and campaign: photos accepted, confirmed, disputed, expired, withdrawn, and the latest ready export batch. Who may call: ops (all schools, or schoolCode=), school-admin (own school).");
         group.MapGet("/exports/{batchId:guid}", GetAsync).WithName("GetExport")
             .WithSummary("One batch: state, counts, SHA-256 of the zip, and every student left out with why.");
         group.MapGet("/exports/{batchId:guid}/download", DownloadAsync).WithName("DownloadExport")
@@ -106,7 +108,7 @@ public static class ExportsApi
             return TypedResults.Accepted($"{VerificationDbContext.RoutePrefix}/exports/{running.Id}", ExportView.From(running));
         }
 
-        worker.Enqueue(batch.Id);
+        worker.Enqueue(batch.Id, batch.RequestedAt);
         return TypedResults.Accepted($"{VerificationDbContext.RoutePrefix}/exports/{batch.Id}", ExportView.From(batch));
     }
 
@@ -126,6 +128,47 @@ public static class ExportsApi
 
         var batches = await query.OrderByDescending(b => b.RequestedAt).Take(200).ToListAsync(ct);
         return TypedResults.Ok(batches.Select(b => ExportView.From(b)).ToList());
+    }
+
+    public sealed record DeliveryLine(
+        string SchoolCode, Guid CampaignId, int PhotosAccepted, int Confirmed, int Disputed, int ExpiredUnverified, int Open, int Withdrawn,
+        Guid? LastBatchId, DateTimeOffset? LastBatchAt, int? LastBatchPhotos, int? LastBatchProblems);
+
+    private static async Task<Results<Ok<List<DeliveryLine>>, ValidationProblem, ProblemHttpResult>> DeliverySummaryAsync(
+        string? schoolCode, ClaimsPrincipal user, [AsParameters] VerificationServices s, CancellationToken ct)
+    {
+        if (user.MissingClaim() is { } missing)
+        {
+            return missing;
+        }
+
+        if (schoolCode is { Length: > Limits.SchoolCode })
+        {
+            return Problems.Invalid("schoolCode", $"A school code has at most {Limits.SchoolCode} characters.");
+        }
+
+        var school = user.IsOpsRole() ? schoolCode?.Trim().ToLowerInvariant() : user.School()!.ToLowerInvariant();
+        var tasks = s.Db.Tasks.AsNoTracking().Where(t => t.PhotoId != null);
+        var batches = s.Db.Exports.AsNoTracking().Where(b => b.State == ExportState.Ready);
+        if (!string.IsNullOrEmpty(school))
+        {
+            tasks = tasks.Where(t => t.SchoolCode.ToLower() == school);
+            batches = batches.Where(b => b.SchoolCode.ToLower() == school);
+        }
+
+        var rows = await tasks.GroupBy(t => new { t.SchoolCode, t.CampaignId, t.State, t.Withdrawn })
+            .Select(g => new { g.Key.SchoolCode, g.Key.CampaignId, g.Key.State, g.Key.Withdrawn, Count = g.Count() }).ToListAsync(ct);
+        var last = (await batches.OrderByDescending(b => b.FinishedAt).Take(5000).ToListAsync(ct))
+            .GroupBy(b => (b.SchoolCode.ToLowerInvariant(), b.CampaignId)).ToDictionary(g => g.Key, g => g.First());
+        var lines = rows.GroupBy(r => (r.SchoolCode, r.CampaignId)).OrderBy(g => g.Key.SchoolCode, StringComparer.Ordinal).ThenBy(g => g.Key.CampaignId).Select(g =>
+        {
+            int Of(params TaskState[] states) => g.Where(r => !r.Withdrawn && states.Contains(r.State)).Sum(r => r.Count);
+            last.TryGetValue((g.Key.SchoolCode.ToLowerInvariant(), g.Key.CampaignId), out var batch);
+            return new DeliveryLine(g.Key.SchoolCode, g.Key.CampaignId, g.Sum(r => r.Count), Of(TaskState.Confirmed), Of(TaskState.DisputedPhoto, TaskState.DisputedData),
+                Of(TaskState.ExpiredUnverified), Of(TaskState.Open), g.Where(r => r.Withdrawn).Sum(r => r.Count),
+                batch?.Id, batch?.FinishedAt?.ToShanghai(), batch?.PhotoCount, batch?.ProblemCount);
+        }).Take(Limits.MaxPageSize).ToList();
+        return TypedResults.Ok(lines);
     }
 
     private static async Task<Results<Ok<ExportView>, ProblemHttpResult>> GetAsync(Guid batchId, ClaimsPrincipal user, [AsParameters] VerificationServices s, CancellationToken ct)

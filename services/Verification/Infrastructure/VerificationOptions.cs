@@ -20,6 +20,9 @@ public sealed class VerificationOptions
 
     public long PhotoMaxBytes { get; set; } = 40 * 1024;
 
+    /// <summary>How long a requested export waits before it is built: requests for the same set in that time get the same batch.</summary>
+    public TimeSpan ExportDebounce { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Where export zips are written before upload (default: the system's temp directory).</summary>
     public string? ExportTempDirectory { get; set; }
 }
