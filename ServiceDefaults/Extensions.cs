@@ -44,6 +44,10 @@ public static class Extensions
         });
 
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);
+
+        // Binding failures throw, and one handler answers them as 400 naming the field (BadRequestExceptionHandler).
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi(options => options.AddCaptureConventions());
         builder.AddCaptureAuthentication();
         return builder;

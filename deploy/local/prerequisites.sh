@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the local system and the tests need and are missing: PostgreSQL server binaries, RabbitMQ,
-# Node.js (for the S3 server) and the S3 server's npm packages. Safe to run again: it installs only what is missing.
+# Node.js (for the S3 server) and the S3 server's npm packages,
+# GTK 3 and OpenCV's data files (photo standardisation). Safe to run again: it installs only what is missing.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
@@ -10,6 +11,9 @@ ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+# Photo standardisation: OpenCV's official runtime loads libgtk-3.so.0; its Haar cascades come from opencv-data.
+dpkg -s libgtk-3-0 >/dev/null 2>&1 || ls /usr/lib/*/libgtk-3.so.0 >/dev/null 2>&1 || missing+=(libgtk-3-0)
+[ -f /usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml ] || missing+=(opencv-data)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "prerequisites: installing ${missing[*]}"

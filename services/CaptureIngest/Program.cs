@@ -14,6 +14,7 @@ builder.AddServiceDefaults();
 builder.AddCaptureIngestServices();
 
 var app = builder.Build();
+UploadReceiver.CleanStale(TimeSpan.FromHours(6));
 app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapOutboxApi(CaptureIngestDbContext.RoutePrefix);

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing.Patterns;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -69,6 +71,42 @@ public abstract class ServiceBaselineTests<TProgram>(string databaseKey, string 
             .Select(e => e.RoutePattern.RawText ?? e.DisplayName)
             .ToList();
         Assert.True(undeclared.Count == 0, "Endpoints without a role or policy: " + string.Join(", ", undeclared));
+    }
+
+    [Fact]
+    public async Task Every_json_endpoint_answers_a_malformed_or_mistyped_body_with_400_naming_what_is_wrong()
+    {
+        using var warm = Factory.CreateClient();
+        var endpoints = Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Any(m => m is "POST" or "PUT" or "PATCH") == true)
+            .Where(e => e.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes.Contains("application/json") == true)
+            .ToList();
+        var failures = new List<string>();
+        foreach (var endpoint in endpoints)
+        {
+            var role = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Roles).FirstOrDefault(r => !string.IsNullOrEmpty(r))?.Split(',')[0].Trim()
+                ?? CaptureRoles.Ops;
+            using var client = Factory.CreateClient(TestTokens.For(role, school: "10385", college: "law", venue: Guid.NewGuid().ToString()));
+            var path = "/" + string.Join('/', endpoint.RoutePattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
+            {
+                RoutePatternLiteralPart literal => literal.Content,
+                RoutePatternParameterPart parameter => parameter.ParameterPolicies.Any(p => p.Content == "guid") ? Guid.NewGuid().ToString() : "x",
+                _ => "",
+            }))));
+            var method = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.First(m => m is "POST" or "PUT" or "PATCH");
+            foreach (var body in new[] { "{", "[1, 2]", "{\"a\": tru}" })
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+                using var response = await client.SendAsync(request);
+                var text = await response.Content.ReadAsStringAsync();
+                if (response.StatusCode != HttpStatusCode.BadRequest || !text.Contains("\"detail\"", StringComparison.Ordinal) || !text.Contains("\"errors\"", StringComparison.Ordinal))
+                {
+                    failures.Add($"{method} {endpoint.RoutePattern.RawText} with {body}: {(int)response.StatusCode} {text[..Math.Min(200, text.Length)]}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
 
     [Fact]

@@ -26,6 +26,7 @@ public static partial class PhotosApi
             .WithSummary("Stores a photo from a station (raw image/jpeg or image/png body, or multipart with a 'photo' file part) for a shoot number; "
                 + "201 once stored and recorded, 200 for the same bytes again (same photo), 413 over 60 MB, 415 not a JPEG/PNG, 422 truncated/corrupt/too many pixels.")
             .RequireRoles(CaptureRoles.StationOperator)
+            .Accepts<Stream>("image/jpeg", "image/png", "multipart/form-data")
             .DisableAntiforgery();
         group.MapGet("/stations/{stationId:guid}/photos", ListAsync).WithName("ListStationPhotos")
             .WithSummary("A station's photos of a day, newest first, with binding and verdict (pass/fail, failed measures and reasons).")

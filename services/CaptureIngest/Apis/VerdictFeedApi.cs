@@ -23,7 +23,9 @@ public static class VerdictFeedApi
         var group = app.MapGroup(CaptureIngestDbContext.RoutePrefix).WithTags("Photos");
         group.MapGet("/stations/{stationId:guid}/feed", FeedAsync).WithName("StationPhotoFeed")
             .WithSummary("text/event-stream of the station's photos as they change (event 'photo', data = the photo with its verdict). Reconnect with Last-Event-ID to get what you missed.")
-            .RequireRoles(CaptureRoles.StationOperator, CaptureRoles.SchoolAdmin, CaptureRoles.Ops);
+            .RequireRoles(CaptureRoles.StationOperator, CaptureRoles.SchoolAdmin, CaptureRoles.Ops)
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

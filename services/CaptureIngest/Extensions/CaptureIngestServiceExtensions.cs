@@ -1,4 +1,4 @@
-//TEMP using Capture.CaptureIngest.Domain.Standardization;
+using Capture.CaptureIngest.Domain.Standardization;
 using Capture.CaptureIngest.Infrastructure;
 using Capture.CaptureIngest.IntegrationEvents;
 using Capture.ServiceDefaults.Messaging;
@@ -20,8 +20,11 @@ public static class CaptureIngestServiceExtensions
     public static IHostApplicationBuilder AddCaptureIngestServices(this IHostApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection("CaptureIngest").Get<CaptureOptions>() ?? new CaptureOptions();
-        builder.Services.AddOptions<CaptureOptions>().BindConfiguration("CaptureIngest");
-//TEMP         builder.Services.AddOptions<StandardizationOptions>().BindConfiguration("CaptureIngest:Standardization");
+        builder.Services.AddOptions<CaptureOptions>().BindConfiguration("CaptureIngest")
+            .Validate(o => o.BackgroundColours.Values.All(IsColour), "CaptureIngest:BackgroundColours values must be colours like #64C5FF.")
+            .Validate(o => o.Workers is >= 1 and <= 64, "CaptureIngest:Workers must be 1-64.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<StandardizationOptions>().BindConfiguration("CaptureIngest:Standardization");
 
         builder.AddServiceDatabase<CaptureIngestDbContext>(CaptureIngestDbContext.DatabaseName, CaptureIngestDbContext.SchemaName);
         builder.AddObjectStorage("photos-raw", "photos-standardized");
@@ -32,15 +35,15 @@ public static class CaptureIngestServiceExtensions
             bus.AddConsumer<RegistrationWithdrawnConsumer>();
             if (options.RunsWorkers)
             {
-//TEMP                 bus.AddConsumer<PhotoUploadedConsumer, PhotoUploadedConsumerDefinition>();
+                bus.AddConsumer<PhotoUploadedConsumer>(typeof(PhotoUploadedConsumerDefinition));
             }
         });
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CaptureMetrics>();
-//TEMP         builder.Services.AddSingleton(services => new PhotoStandardizer(services.GetRequiredService<IOptions<StandardizationOptions>>().Value));
+        builder.Services.AddSingleton(services => new PhotoStandardizer(services.GetRequiredService<IOptions<StandardizationOptions>>().Value));
         builder.Services.AddSingleton(services => CaptureCodeKey.CreateSigner(services.GetRequiredService<IConfiguration>(), services.GetRequiredService<IHostEnvironment>()));
-//TEMP         builder.Services.AddSingleton<KeyframeReader>();
+        builder.Services.AddSingleton<KeyframeReader>();
         builder.Services.AddSingleton<VerdictNotifier>();
         if (options.RunsApi)
         {
@@ -51,4 +54,7 @@ public static class CaptureIngestServiceExtensions
 
         return builder;
     }
+
+    private static bool IsColour(string value) =>
+        value.Trim().TrimStart('#') is { Length: 6 } hex && hex.All(char.IsAsciiHexDigit);
 }

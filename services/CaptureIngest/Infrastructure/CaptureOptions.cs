@@ -21,6 +21,18 @@ public sealed class CaptureOptions
     /// <summary>How long a preview URL of a standardised photo lives.</summary>
     public TimeSpan PreviewLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The collector's background colour where a campaign or school uses another than CHSI's light blue (#64C5FF): keys
+    /// are a campaign id or a school code, values <c>#RRGGBB</c> (e.g. <c>CaptureIngest__BackgroundColours__10385=#4A90E2</c>).
+    /// </summary>
+    public Dictionary<string, string> BackgroundColours { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The background colour a photo is judged against: its campaign's, else its school's, else the default (null).</summary>
+    public string? BackgroundColourFor(Guid? campaignId, string schoolCode) =>
+        campaignId is { } c && BackgroundColours.TryGetValue(c.ToString(), out var byCampaign) ? byCampaign
+        : BackgroundColours.TryGetValue(schoolCode, out var bySchool) ? bySchool
+        : null;
+
     public bool RunsApi => !string.Equals(Role, "worker", StringComparison.OrdinalIgnoreCase);
 
     public bool RunsWorkers => !string.Equals(Role, "api", StringComparison.OrdinalIgnoreCase);

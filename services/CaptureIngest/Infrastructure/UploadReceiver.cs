@@ -22,7 +22,7 @@ public sealed class SpooledUpload(string path, string sha256, long size) : IAsyn
         }
         catch (IOException)
         {
-            // a temporary file; the folder is cleaned at start
+            // a temporary file; CleanStale removes what a crash leaves behind
         }
 
         return ValueTask.CompletedTask;
@@ -43,6 +43,33 @@ public sealed class UploadRefusedException(int status, string detail) : Exceptio
 public static class UploadReceiver
 {
     public static string Folder { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "capture-ingest-uploads");
+
+    /// <summary>Deletes spool files older than <paramref name="age"/> (left by a process that was killed); others may be in use by other instances.</summary>
+    public static int CleanStale(TimeSpan age)
+    {
+        if (!Directory.Exists(Folder))
+        {
+            return 0;
+        }
+
+        var removed = 0;
+        foreach (var file in new DirectoryInfo(Folder).EnumerateFiles())
+        {
+            if (DateTime.UtcNow - file.LastWriteTimeUtc > age)
+            {
+                try
+                {
+                    file.Delete();
+                    removed++;
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
+
+        return removed;
+    }
 
     public static async Task<SpooledUpload> SpoolAsync(Stream body, long limit, CancellationToken ct)
     {

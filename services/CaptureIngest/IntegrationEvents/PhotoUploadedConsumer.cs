@@ -24,6 +24,7 @@ public sealed partial class PhotoUploadedConsumer(
     PhotoStandardizer standardizer,
     KeyframeReader keyframes,
     CaptureMetrics metrics,
+    IOptions<CaptureOptions> options,
     TimeProvider time,
     ILogger<PhotoUploadedConsumer> logger) : IConsumer<PhotoUploaded>
 {
@@ -56,7 +57,7 @@ public sealed partial class PhotoUploadedConsumer(
                 return;
             }
 
-            var result = standardizer.Standardize(temp, cancellationToken: ct);
+            var result = standardizer.Standardize(temp, options.Value.BackgroundColourFor(photo.CampaignId, photo.SchoolCode), ct);
             var now = time.GetUtcNow();
             var report = JsonSerializer.Serialize(result.Report, JsonSerializerOptions.Web);
             var failed = result.Report.Measures.Where(x => !x.Passed).Select(x => x.Name).ToList();
@@ -106,7 +107,9 @@ public sealed partial class PhotoUploadedConsumer(
     {
         db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var photo = await db.Photos.FromSql($"SELECT * FROM capture_ingest.photos WHERE id = {photoId} FOR UPDATE").FirstAsync(ct);
+        // Row lock first: a second worker with the same photo waits here, then sees the first one's verdict.
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM capture_ingest.photos WHERE id = {photoId} FOR UPDATE", ct);
+        var photo = await db.Photos.FirstAsync(p => p.Id == photoId, ct);
         if (photo.Verdict != Verdict.Pending)
         {
             return false;

@@ -17,9 +17,6 @@ public static class RegistrationServiceExtensions
         builder.Services.AddSingleton(CaptureCodeKey.CreateSigner(builder.Configuration, builder.Environment));
         builder.Services.AddScoped<RosterImporter>();
 
-        // A body that is not valid JSON for the endpoint (a fee of 20.5 fen, a string where a list belongs) is the
-        // caller's mistake: 400 ProblemDetails in every environment, not an exception that Development turns into 500.
-        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
         return builder;
     }
 }

@@ -1,0 +1,25 @@
+namespace Capture.CaptureIngest.Domain.Standardization;
+
+/// <summary>
+/// A face found on the detection copy, in that copy's pixels: the detector's box and, when the eye detector found both,
+/// the centres of the eye on the image's left and on its right.
+/// </summary>
+internal sealed record DetectedFace(double X, double Y, double Width, double Height, (double X, double Y)? LeftEye, (double X, double Y)? RightEye)
+{
+    public bool EyesFound => LeftEye is not null && RightEye is not null;
+
+    /// <summary>The eye line: the eyes' mean height, or estimated at 0.40 of the Haar box height (where the eyes sit in its training crops).</summary>
+    public double EyeY => EyesFound ? (LeftEye!.Value.Y + RightEye!.Value.Y) / 2 : Y + 0.40 * Height;
+
+    public double CentreX => EyesFound ? (LeftEye!.Value.X + RightEye!.Value.X) / 2 : X + Width / 2;
+
+    /// <summary>Roll in degrees from the eyes (positive: the head leans towards the image's right shoulder); null without eyes.</summary>
+    public double? RollDegrees => EyesFound
+        ? Math.Atan2(RightEye!.Value.Y - LeftEye!.Value.Y, RightEye.Value.X - LeftEye.Value.X) * 180 / Math.PI
+        : null;
+
+    public DetectedFace Scale(double f) => new(X * f, Y * f, Width * f, Height * f,
+        LeftEye is { } l ? (l.X * f, l.Y * f) : null, RightEye is { } r ? (r.X * f, r.Y * f) : null);
+
+    public double Area => Width * Height;
+}

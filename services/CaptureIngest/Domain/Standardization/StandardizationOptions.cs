@@ -1,0 +1,80 @@
+namespace Capture.CaptureIngest.Domain.Standardization;
+
+/// <summary>
+/// The CHSI (学信网) photo standard and the quality thresholds, bound from configuration section
+/// <see cref="SectionName"/>. A campaign may override <see cref="BackgroundColour"/> per call. docs/capture-standardization.md
+/// explains each default.
+/// </summary>
+public sealed class StandardizationOptions
+{
+    public const string SectionName = "Capture:Standardization";
+
+    // The CHSI standard: 480×640 px, the eyes 200–300 px from the top, the face 180–300 px wide, the top of the hair
+    // 50–110 px from the top edge. Targets sit in the middle of each range so that a detector's error of a few pixels
+    // never pushes a centred photo out of range.
+    public int Width { get; set; } = 480;
+    public int Height { get; set; } = 640;
+    public double EyeLineMin { get; set; } = 200;
+    public double EyeLineMax { get; set; } = 300;
+    public double EyeLineTarget { get; set; } = 250;
+    public double FaceWidthMin { get; set; } = 180;
+    public double FaceWidthMax { get; set; } = 300;
+    public double FaceWidthTarget { get; set; } = 230;
+    public double HairTopMin { get; set; } = 50;
+    public double HairTopMax { get; set; } = 110;
+    public double HairTopTarget { get; set; } = 80;
+
+    /// <summary>CHSI's light blue, RGB(100,197,255); a campaign whose collector asks for another colour overrides it.</summary>
+    public string BackgroundColour { get; set; } = "#64C5FF";
+
+    /// <summary>
+    /// framing: how much of the ideal crop may lie outside the frame (fraction of the crop's width or height) before the
+    /// photo counts as cut off. 3 % moves the eye line by at most 19 px, which the ranges absorb.
+    /// </summary>
+    public double FramingMaxOutside { get; set; } = 0.03;
+
+    /// <summary>framing: source pixels per output pixel at least this, else the face is too far (the output would be upscaled).</summary>
+    public double FramingMinSourceScale { get; set; } = 1.0;
+
+    /// <summary>head_roll: ISO/IEC 19794-5 (and ICAO 9303) allow ±8° of roll for a frontal portrait.</summary>
+    public double MaxHeadRollDegrees { get; set; } = 8;
+
+    /// <summary>background_uniformity: RMS CIE76 ΔE of the background pixels from their mean; ~2.3 is a just-noticeable difference.</summary>
+    public double BackgroundMaxDeviation { get; set; } = 8;
+
+    /// <summary>background_colour: CIE76 ΔE of the mean background from the campaign's colour.</summary>
+    public double BackgroundMaxColourDistance { get; set; } = 20;
+
+    /// <summary>sharpness: minimum variance of the Laplacian of the face (grey levels², on the 480×640 output).</summary>
+    public double SharpnessMinLaplacianVariance { get; set; } = 30;
+
+    /// <summary>exposure: mean CIE L* of the face, between these.</summary>
+    public double ExposureMinLightness { get; set; } = 40;
+    public double ExposureMaxLightness { get; set; } = 82;
+
+    /// <summary>highlight_clipping: at most this fraction of the face's pixels with luma ≥ <see cref="HighlightClipLevel"/>.</summary>
+    public double HighlightMaxClippedFraction { get; set; } = 0.02;
+    public int HighlightClipLevel { get; set; } = 250;
+
+    /// <summary>colour_cast: CIE a*b* distance of the face's mean chroma from a typical skin tone (a* 14, b* 18).</summary>
+    public double ColourCastMaxDistance { get; set; } = 16;
+    public double SkinReferenceA { get; set; } = 14;
+    public double SkinReferenceB { get; set; } = 18;
+
+    /// <summary>JPEG: the highest quality ≥ <see cref="JpegMinQuality"/> whose file is at most <see cref="JpegMaxBytes"/>.</summary>
+    public int JpegMinQuality { get; set; } = 60;
+
+    /// <summary>20 KB read as 20 × 1024 and 40 KB as 40 × 1000, so the file is inside the range whichever KB a checker means.</summary>
+    public int JpegMinBytes { get; set; } = 20 * 1024;
+    public int JpegMaxBytes { get; set; } = 40 * 1000;
+    public int Dpi { get; set; } = 300;
+
+    /// <summary>Images with more pixels than this are refused from their header, before any pixel is decoded (decompression bombs).</summary>
+    public long MaxPixels { get; set; } = 100_000_000;
+
+    /// <summary>Long side of the copy the face is detected on; faces in a 24 MP frame are ~70–130 px wide there.</summary>
+    public int DetectionSize { get; set; } = 800;
+
+    /// <summary>Where Debian's opencv-data puts the Haar cascades.</summary>
+    public string CascadeDirectory { get; set; } = "/usr/share/opencv4/haarcascades";
+}

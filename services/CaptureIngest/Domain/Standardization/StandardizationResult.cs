@@ -1,0 +1,20 @@
+namespace Capture.CaptureIngest.Domain.Standardization;
+
+/// <summary>
+/// The standardised photo (<see cref="Jpeg"/>, 480×640, 20–40 KB, 300 dpi) and its quality report, or for
+/// <see cref="StandardizationOutcome.Rejected"/> no output and a reason a photographer acts on.
+/// </summary>
+public sealed record StandardizationResult(
+    StandardizationOutcome Outcome,
+    byte[]? Jpeg,
+    QualityReport Report,
+    int SourceWidth,
+    int SourceHeight,
+    string? RejectReason)
+{
+    /// <summary>The JPEG quality the encoder chose (0 when rejected).</summary>
+    public int JpegQuality { get; init; }
+
+    public static StandardizationResult Reject(string reason, int sourceWidth = 0, int sourceHeight = 0, QualityReport? report = null) =>
+        new(StandardizationOutcome.Rejected, null, report ?? QualityReport.Empty, sourceWidth, sourceHeight, reason);
+}
