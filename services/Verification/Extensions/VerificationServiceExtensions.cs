@@ -18,7 +18,6 @@ public static class VerificationServiceExtensions
     public static IHostApplicationBuilder AddVerificationServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<VerificationOptions>().BindConfiguration("Verification");
-        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
         builder.AddServiceDatabase<VerificationDbContext>(VerificationDbContext.DatabaseName, VerificationDbContext.SchemaName);
         builder.AddServiceMessaging(bus =>
         {

@@ -26,7 +26,8 @@ public sealed partial class PhotoAcceptedConsumer(VerificationDbContext db, Time
         }
 
         var key = m.StandardizedObjectKey.Length > Limits.ObjectKey ? m.StandardizedObjectKey[..Limits.ObjectKey] : m.StandardizedObjectKey;
-        if (!task.AcceptPhoto(m.PhotoId, key, m.StandardizedSha256, m.AcceptedAt, options.Value.DefaultWindowDays, now))
+        var sha = m.StandardizedSha256.Length > 64 ? m.StandardizedSha256[..64] : m.StandardizedSha256;
+        if (!task.AcceptPhoto(m.PhotoId, key, sha, m.AcceptedAt, options.Value.DefaultWindowDays, now))
         {
             return;
         }
