@@ -19,9 +19,14 @@ namespace Microsoft.Extensions.Hosting;
 public static class Extensions
 {
     public const string HealthEndpointPath = "/health";
+    public const string ReadinessEndpointPath = "/health/ready";
+    public const string BrokerHealthEndpointPath = "/health/broker";
     public const string AlivenessEndpointPath = "/alive";
     public const string ReadyTag = "ready";
     public const string LiveTag = "live";
+
+    /// <summary>The message broker's check: in <c>/health</c> and <c>/health/broker</c>, never in readiness.</summary>
+    public const string BrokerTag = "broker";
 
     /// <summary>Meter and activity source names of our own code (capture-day counters live under these).</summary>
     public const string CaptureTelemetryPrefix = "Capture.";
@@ -97,15 +102,34 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Maps <c>/health</c> (readiness: every check tagged ready, which are the service's own database, broker and
-    /// object store) and <c>/alive</c> (liveness: the process answers). Both are anonymous and on in every
-    /// environment: orchestrators probe them without tokens, and they reveal only check names and states.
+    /// Maps the health endpoints, anonymous and on in every environment (orchestrators probe them without tokens; they
+    /// reveal only check names and states):
+    /// <list type="bullet">
+    /// <item><c>/health</c>: everything, the service's own database and object store, the broker and the process; what
+    /// the gateway's aggregated health and dashboards read.</item>
+    /// <item><c>/health/ready</c>: readiness, can this pod serve requests: its own database and object store, not the
+    /// broker. A RabbitMQ blip must not take every pod out of service: the outbox holds the events meanwhile.</item>
+    /// <item><c>/health/broker</c>: the broker alone, for dashboards and alerts.</item>
+    /// <item><c>/alive</c>: liveness, the process answers; it never depends on anything else.</item>
+    /// </list>
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions
         {
-            Predicate = check => check.Tags.Contains(ReadyTag) || check.Tags.Contains(LiveTag),
+            Predicate = check => check.Tags.Contains(ReadyTag) || check.Tags.Contains(LiveTag) || check.Tags.Contains(BrokerTag),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        }).AllowAnonymous();
+
+        app.MapHealthChecks(ReadinessEndpointPath, new HealthCheckOptions
+        {
+            Predicate = check => (check.Tags.Contains(ReadyTag) || check.Tags.Contains(LiveTag)) && !check.Tags.Contains(BrokerTag),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        }).AllowAnonymous();
+
+        app.MapHealthChecks(BrokerHealthEndpointPath, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(BrokerTag),
             ResponseWriter = HealthResponseWriter.WriteAsync,
         }).AllowAnonymous();
 

@@ -8,6 +8,7 @@ namespace Capture.ServiceDefaults.Messaging;
 public static class MessagingExtensions
 {
     public const string ConnectionName = "messaging";
+    public const string QuorumQueuesKey = "Messaging:QuorumQueues";
 
     /// <summary>
     /// MassTransit over RabbitMQ from <c>ConnectionStrings:messaging</c> (an amqp URI): kebab-case endpoint names
@@ -16,7 +17,10 @@ public static class MessagingExtensions
     /// services as competing consumers). <paramref name="endpointPrefix"/> defaults to the kebab-case last part of the
     /// application name (<c>Capture.CaptureIngest</c> → <c>capture-ingest</c>). Every consumer retries with
     /// exponential back-off and then MassTransit moves the message to its <c>_error</c> queue; nothing is dropped.
-    /// Publisher confirms are on (MassTransit's default), which the outbox relies on.
+    /// Publisher confirms are on (MassTransit's default), which the outbox relies on. With
+    /// <c>Messaging:QuorumQueues=true</c> (the Kubernetes manifests set it: a 3-node RabbitMQ) every consumer queue is
+    /// declared as a quorum queue, replicated over the cluster's nodes; off by default, because an existing classic
+    /// queue cannot be redeclared as quorum (a local run's data keeps its classic queues).
     /// </summary>
     public static IHostApplicationBuilder AddServiceMessaging(
         this IHostApplicationBuilder builder,
@@ -26,6 +30,7 @@ public static class MessagingExtensions
         var prefix = endpointPrefix ?? ResourceName(builder.Environment.ApplicationName);
         var uri = ParseUri(builder.Configuration.GetConnectionString(ConnectionName));
         var retry = builder.Configuration.GetSection("Messaging").Get<MessagingRetryOptions>() ?? new MessagingRetryOptions();
+        var quorumQueues = builder.Configuration.GetValue<bool>(QuorumQueuesKey);
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(options =>
         {
             options.WaitUntilStarted = true;
@@ -36,10 +41,17 @@ public static class MessagingExtensions
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix, false));
+            // The broker's check is tagged broker only (instead of MassTransit's "ready"): it shows in /health and
+            // /health/broker, not in readiness, so a RabbitMQ blip does not take every pod out of service.
+            bus.ConfigureHealthCheckOptions(health => health.Tags.Add(Extensions.BrokerTag));
             configure?.Invoke(bus);
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
                 endpoint.UseMessageRetry(r => r.Exponential(retry.RetryLimit, retry.MinInterval, retry.MaxInterval, retry.IntervalDelta));
+                if (quorumQueues && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    rabbit.SetQuorumQueue();
+                }
             });
             bus.UsingRabbitMq((context, rabbit) =>
             {

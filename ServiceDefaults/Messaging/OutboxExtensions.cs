@@ -18,6 +18,8 @@ public static class OutboxExtensions
         services.TryAddSingleton<OutboxSignal>();
         services.TryAddSingleton<OutboxSignalInterceptor>();
         services.AddHostedService<OutboxRelay<TContext>>();
+        services.AddMetrics();
+        services.AddHostedService<OutboxMetrics<TContext>>();
         return services;
     }
 

@@ -34,6 +34,9 @@ public sealed class OutboxRelayOptions
 
     /// <summary>Published rows are kept this long (for audit and ops) and then deleted.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often <see cref="OutboxMetrics{TContext}"/> counts the unpublished rows.</summary>
+    public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>

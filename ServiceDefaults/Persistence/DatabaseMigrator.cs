@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,17 +8,55 @@ using Npgsql;
 namespace Capture.ServiceDefaults.Persistence;
 
 /// <summary>
-/// Applies pending migrations before the service starts serving. Two instances starting at once must not both
-/// create the database or run one migration twice, so the whole step runs under a PostgreSQL advisory lock
-/// taken on the server's maintenance database (the service's own database may not exist yet).
+/// Before the service starts serving, <c>Migrations:OnStart</c> decides what happens to its schema:
+/// <c>Apply</c> (the default, for local runs and tests) applies pending migrations; <c>Verify</c> (Kubernetes, where the
+/// service's login may only read and write data and a Job runs <c>migrations apply</c> as the owner) only refuses to
+/// start while migrations are pending. Two instances applying at once must not both create the database or run one
+/// migration twice, so applying runs under a PostgreSQL advisory lock taken on the server's maintenance database (the
+/// service's own database may not exist yet).
 /// </summary>
-public sealed partial class DatabaseMigrator<TContext>(IServiceProvider services, ILogger<DatabaseMigrator<TContext>> logger) : IHostedService
+public sealed partial class DatabaseMigrator<TContext>(
+    IServiceProvider services,
+    IConfiguration configuration,
+    ILogger<DatabaseMigrator<TContext>> logger) : IHostedService
     where TContext : ServiceDbContext
 {
+    public const string OnStartKey = "Migrations:OnStart";
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var mode = configuration[OnStartKey];
+        if (string.Equals(mode, "Verify", StringComparison.OrdinalIgnoreCase))
+        {
+            await VerifyAsync(db, cancellationToken);
+        }
+        else if (string.IsNullOrEmpty(mode) || string.Equals(mode, "Apply", StringComparison.OrdinalIgnoreCase))
+        {
+            await MigrateAsync(db, logger, cancellationToken);
+        }
+        else
+        {
+            throw new InvalidOperationException($"{OnStartKey} is '{mode}'; use Apply (migrate at start) or Verify (a migrations Job does it).");
+        }
+    }
+
+    /// <summary>Fails when the database lacks migrations this build has: the migrations Job has not run (yet).</summary>
+    public static async Task VerifyAsync(TContext db, CancellationToken cancellationToken)
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Database {db.Database.GetDbConnection().Database} lacks the migrations {string.Join(", ", pending)} and {OnStartKey} is Verify: "
+                + "run this service's `migrations apply` (the migrations Job) first.");
+        }
+    }
+
+    /// <summary>Creates the database if it is missing and applies pending migrations, under the advisory lock.</summary>
+    public static async Task MigrateAsync(TContext db, ILogger logger, CancellationToken cancellationToken)
+    {
         var connectionString = db.Database.GetConnectionString()!;
         var target = new NpgsqlConnectionStringBuilder(connectionString);
         var maintenance = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };

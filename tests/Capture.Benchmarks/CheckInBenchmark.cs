@@ -55,7 +55,29 @@ public sealed class CheckInBenchmark : IBenchmark
             stations.Add((await PostAsync(admin, $"/api/scheduling/venues/{venueId}/stations", new { code = $"B{i}", name = $"Camera {i}", throughputPerHour = 1000 })).GetProperty("id").GetGuid());
         }
 
-        var day = await PostAsync(admin, "/api/scheduling/capture-days", new { campaignId = campaign, campusId = campus.GetProperty("id").GetGuid(), date = "2030-10-25" });
+        // The campaign is Registration's: Scheduling plans it once CampaignCreated has arrived.
+        var announce = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(context.System.Endpoints.Messaging)));
+        await announce.StartAsync(cancellationToken);
+        await announce.Publish(new CampaignCreated(campaign, school, "2025届", DateTimeOffset.UtcNow), cancellationToken);
+        await announce.StopAsync(cancellationToken);
+        JsonElement day = default;
+        for (var attempt = 0; ; attempt++)
+        {
+            using var response = await admin.PostAsJsonAsync("/api/scheduling/capture-days", new { campaignId = campaign, campusId = campus.GetProperty("id").GetGuid(), date = "2030-10-25" }, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                day = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+                break;
+            }
+
+            if (attempt > 100)
+            {
+                throw new TimeoutException("CampaignCreated did not reach Scheduling");
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
         var session = (await PostAsync(admin, "/api/scheduling/sessions", new { captureDayId = day.GetProperty("id").GetGuid(), venueId, start = "08:00", end = "20:00" })).GetProperty("id").GetGuid();
 
         Console.WriteLine($"approving {total} students through RabbitMQ...");

@@ -28,6 +28,21 @@ public static class TestPhotos
     private static readonly ConcurrentDictionary<string, Lazy<string>> Cache = new();
     private static readonly Lazy<string> Folder = new(() =>
     {
+        // A run leaves ~100 MB of camera-size JPEGs: folders of test processes that have exited are removed first.
+        foreach (var old in System.IO.Directory.EnumerateDirectories(Path.GetTempPath(), "capture-test-photos-*"))
+        {
+            if (int.TryParse(Path.GetFileName(old)["capture-test-photos-".Length..], out var pid) && pid != Environment.ProcessId && !File.Exists($"/proc/{pid}/stat"))
+            {
+                try
+                {
+                    System.IO.Directory.Delete(old, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
+
         var dir = Path.Combine(Path.GetTempPath(), $"capture-test-photos-{Environment.ProcessId}");
         System.IO.Directory.CreateDirectory(dir);
         return dir;
@@ -228,32 +243,54 @@ public static class TestPhotos
         return new Pixels(data, width, height);
     }
 
-    /// <summary>The portrait with its grey studio backdrop (low-saturation light pixels outside the head) turned into <paramref name="colour"/>.</summary>
+    /// <summary>
+    /// The portrait with its grey studio backdrop turned into <paramref name="colour"/>: a flood fill from the top and side
+    /// edges over low-saturation light pixels, so it stops at the hair and face outline and never reaches the eyes or teeth.
+    /// </summary>
     private static Pixels RecolouredPortrait((byte R, byte G, byte B) colour)
     {
         using var source = Image.NewFromFile(PortraitPath);
         var p = ToPixels(source);
         var rng = new Random(3);
-        for (var y = 0; y < p.Height; y++)
-        {
-            for (var x = 0; x < p.Width; x++)
-            {
-                // The head (hair, face, neck) is kept whole: an ellipse around it, read off the portrait.
-                double ex = (x - 228) / 82.0, ey = (y - 105) / 100.0;
-                if (ex * ex + ey * ey < 1)
-                {
-                    continue;
-                }
+        var done = new bool[p.Width * p.Height];
+        var queue = new Queue<(int X, int Y)>();
+        const int lowest = 330; // below the shoulders the suit and helmet take over: stop there
 
-                var i = (y * p.Width + x) * 3;
-                int r = p.Data[i], g = p.Data[i + 1], b = p.Data[i + 2];
-                var chroma = Math.Max(r, Math.Max(g, b)) - Math.Min(r, Math.Min(g, b));
-                var luma = 0.299 * r + 0.587 * g + 0.114 * b;
-                if (chroma < 45 && luma > 110)
-                {
-                    SetNoisy(p.Data, i, colour, rng);
-                }
+        bool Backdrop(int x, int y)
+        {
+            var i = (y * p.Width + x) * 3;
+            int r = p.Data[i], g = p.Data[i + 1], b = p.Data[i + 2];
+            var chroma = Math.Max(r, Math.Max(g, b)) - Math.Min(r, Math.Min(g, b));
+            return chroma < 40 && 0.299 * r + 0.587 * g + 0.114 * b > 105;
+        }
+
+        void Seed(int x, int y)
+        {
+            if (!done[y * p.Width + x] && Backdrop(x, y))
+            {
+                done[y * p.Width + x] = true;
+                queue.Enqueue((x, y));
             }
+        }
+
+        for (var x = 0; x < p.Width; x++)
+        {
+            Seed(x, 0);
+        }
+
+        for (var y = 0; y < lowest; y++)
+        {
+            Seed(0, y);
+            Seed(p.Width - 1, y);
+        }
+
+        while (queue.TryDequeue(out var q))
+        {
+            SetNoisy(p.Data, (q.Y * p.Width + q.X) * 3, colour, rng);
+            if (q.X > 0) Seed(q.X - 1, q.Y);
+            if (q.X < p.Width - 1) Seed(q.X + 1, q.Y);
+            if (q.Y > 0) Seed(q.X, q.Y - 1);
+            if (q.Y < lowest - 1) Seed(q.X, q.Y + 1);
         }
 
         return p;

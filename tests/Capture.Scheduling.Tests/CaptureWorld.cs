@@ -57,8 +57,24 @@ public sealed class CaptureWorld(SchedulingApp app)
         return (campus, venue, days);
     }
 
+    private bool campaignKnown;
+
+    /// <summary>Announces the campaign as Registration does (CampaignCreated), once, and waits until Scheduling has it.</summary>
+    public async Task CampaignAsync()
+    {
+        if (campaignKnown)
+        {
+            return;
+        }
+
+        await app.Bus.Publish(new CampaignCreated(CampaignId, School, "2025届", DateTimeOffset.UtcNow));
+        await Eventually.TrueAsync(() => CountAsync(db => db.Campaigns.AnyAsync(c => c.CampaignId == CampaignId)), what: "CampaignCreated to arrive");
+        campaignKnown = true;
+    }
+
     private async Task<CaptureDayResponse> PostOrGetDayAsync(HttpClient admin, Guid campusId)
     {
+        await CampaignAsync();
         using var response = await admin.PostAsJsonAsync(SchedulingDbContext.RoutePrefix + "/capture-days", new { campaignId = CampaignId, campusId, date = Day });
         if (response.IsSuccessStatusCode)
         {

@@ -49,6 +49,24 @@ public abstract class ServiceBaselineTests<TProgram>(string databaseKey, string 
     }
 
     [Fact]
+    public async Task Readiness_leaves_the_broker_to_its_own_check()
+    {
+        using var client = Factory.CreateClient();
+        using var ready = await client.GetAsync("/health/ready");
+        var readiness = await ready.Content.ReadFromJsonAsync<HealthDocument>(JsonSerializerOptions.Web);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.NotNull(readiness);
+        Assert.Equal("Healthy", readiness.Entries[databaseKey].Status);
+        Assert.DoesNotContain(readiness.Entries, e => e.Key.Contains("masstransit", StringComparison.OrdinalIgnoreCase));
+
+        using var broker = await client.GetAsync("/health/broker");
+        var brokerDocument = await broker.Content.ReadFromJsonAsync<HealthDocument>(JsonSerializerOptions.Web);
+        Assert.Equal(HttpStatusCode.OK, broker.StatusCode);
+        Assert.NotNull(brokerDocument);
+        Assert.Contains(brokerDocument.Entries, e => e.Key.Contains("masstransit", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public async Task Its_database_is_migrated_at_start()
     {
         using var client = Factory.CreateClient();

@@ -1,5 +1,15 @@
 namespace Capture.Contracts.Registration;
 
+/// <summary>
+/// A school created a campaign (采集批次). The campaign belongs to that school everywhere: Scheduling plans it only for
+/// this school, and refuses any other school's capture days, plans or check-ins for it.
+/// </summary>
+public sealed record CampaignCreated(
+    Guid CampaignId,
+    string SchoolCode,
+    string Cohort,
+    DateTimeOffset CreatedAt);
+
 /// <summary>A student was added to a campaign (from the university's roster, a spreadsheet, or by hand).</summary>
 public sealed record StudentRegistered(
     Guid RegistrationId,

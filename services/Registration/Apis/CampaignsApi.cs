@@ -1,3 +1,4 @@
+using Capture.Contracts.Registration;
 using System.Security.Claims;
 using Capture.Registration.Domain;
 using Capture.Registration.Infrastructure;
@@ -74,6 +75,7 @@ public static class CampaignsApi
 
         var campaign = Campaign.Create(user.School()!, terms, clock.GetUtcNow());
         db.Campaigns.Add(campaign);
+        db.AddIntegrationEvent(new CampaignCreated(campaign.Id, campaign.SchoolCode, campaign.Cohort, campaign.CreatedAt));
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"{RegistrationDbContext.RoutePrefix}/campaigns/{campaign.Id}", CampaignView.From(campaign));
     }

@@ -29,7 +29,7 @@ public static class PlacesApi
         group.MapGet("/venues/{venueId:guid}/stations", ListStationsAsync).WithName("ListStations").WithSummary("The stations of a venue.")
             .RequireRoles(CaptureRoles.SchoolAdmin, CaptureRoles.StationOperator, CaptureRoles.Ops);
         group.MapPost("/capture-days", CreateCaptureDayAsync).WithName("CreateCaptureDay")
-            .WithSummary("Adds a capture day of a campaign on a campus (Asia/Shanghai date). The first one makes the campaign the caller's school's.")
+            .WithSummary("Adds a capture day of a campaign of the caller's school (learned from Registration's CampaignCreated) on a campus (Asia/Shanghai date). 409 campaign-unknown until the campaign has arrived; 404 for another school's campaign.")
             .RequireRoles(CaptureRoles.SchoolAdmin);
         group.MapPost("/sessions", CreateSessionAsync).WithName("CreateSession")
             .WithSummary("Adds a session: a time window (Asia/Shanghai) at a venue on a capture day; kind makeup needs a capacity.")
@@ -184,6 +184,20 @@ public static class PlacesApi
         if (request.Date is not { } date)
         {
             return Problems.Invalid("date", "Give the capture day as an Asia/Shanghai date, e.g. \"2025-10-25\".");
+        }
+
+        // The campaign is the school's that created it in Registration; one Scheduling has not heard of is not claimed.
+        var owner = await s.Db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.CampaignId == campaignId, ct);
+        if (owner is null)
+        {
+            return Problems.Conflict(
+                $"Campaign {campaignId} is not known to Scheduling (yet): create it in Registration first; it arrives here within seconds.",
+                "campaign-unknown");
+        }
+
+        if (!user.MayActForSchool(owner.SchoolCode))
+        {
+            return Problems.NotFound($"No campaign {campaignId} in your school.");
         }
 
         var plan = await s.Db.Plans.FindAsync([campaignId], ct);

@@ -14,6 +14,7 @@ public static class SchedulingServiceExtensions
         builder.AddServiceDatabase<SchedulingDbContext>(SchedulingDbContext.DatabaseName, SchedulingDbContext.SchemaName);
         builder.AddServiceMessaging(bus =>
         {
+            bus.AddConsumer<CampaignCreatedConsumer>();
             bus.AddConsumer<RegistrationApprovedConsumer>();
             bus.AddConsumer<RegistrationWithdrawnConsumer>();
             bus.AddConsumer<PaymentSucceededConsumer>();

@@ -32,6 +32,8 @@ public sealed class SchedulingDbContext(DbContextOptions<SchedulingDbContext> op
 
     public DbSet<SessionPlan> Plans => Set<SessionPlan>();
 
+    public DbSet<CampaignOwner> Campaigns => Set<CampaignOwner>();
+
     public DbSet<Allocation> Allocations => Set<Allocation>();
 
     public DbSet<ClassSlot> ClassSlots => Set<ClassSlot>();

@@ -50,8 +50,8 @@ internal static class CropPlanner
         var fit = Math.Min(1, Math.Min(frameWidth / w, frameHeight / h));
         var aw = w * fit;
         var ah = h * fit;
-        var ax = Math.Clamp(centreX - aw / 2, 0, frameWidth - aw);
-        var ay = Math.Clamp(eyeY - eyeLine / scale * fit, 0, frameHeight - ah);
+        var ax = Math.Clamp(centreX - aw / 2, 0, Math.Max(0, frameWidth - aw));
+        var ay = Math.Clamp(eyeY - eyeLine / scale * fit, 0, Math.Max(0, frameHeight - ah));
         var actual = new CropRect(ax, ay, aw, ah);
 
         return new CropPlan(ideal, actual, worst.Fraction, worst.Fraction > 0 ? worst.Edge : null, tooClose, aw / o.Width);

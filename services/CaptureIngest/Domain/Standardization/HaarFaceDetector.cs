@@ -30,8 +30,8 @@ internal sealed class HaarFaceDetector : IDisposable
         }
     }
 
-    /// <summary>Faces in a greyscale image, largest first.</summary>
-    public IReadOnlyList<DetectedFace> Detect(Mat grey)
+    /// <summary>Faces at least <paramref name="minFace"/> px wide in a greyscale image; those with both eyes found first, then by size.</summary>
+    public IReadOnlyList<DetectedFace> Detect(Mat grey, int minFace, int? maxFace = null)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         if (!pool.TryTake(out var pair))
@@ -45,13 +45,15 @@ internal sealed class HaarFaceDetector : IDisposable
 
         try
         {
+            // Equalised for the face cascade (robust to exposure); a scale step of 1.2 is ~3× faster than 1.1 on an
+            // 800 px copy and the box's size error it adds is absorbed by the face-width range.
             using var equalized = new Mat();
             Cv2.EqualizeHist(grey, equalized);
-            var minSide = Math.Max(24, Math.Min(grey.Width, grey.Height) / 25);
-            var boxes = pair.Face.DetectMultiScale(equalized, 1.1, 5, HaarDetectionTypes.ScaleImage, new Size(minSide, minSide));
+            var boxes = pair.Face.DetectMultiScale(equalized, 1.2, 4, HaarDetectionTypes.ScaleImage, new Size(minFace, minFace), maxFace is { } m ? new Size(m, m) : null);
             return boxes
-                .OrderByDescending(b => b.Width * b.Height)
-                .Select(b => FindEyes(pair.Eye, equalized, b))
+                .Select(b => FindEyes(pair.Eye, grey, b))
+                .OrderByDescending(f => f.EyesFound)
+                .ThenByDescending(f => f.Area)
                 .ToList();
         }
         finally
@@ -62,16 +64,16 @@ internal sealed class HaarFaceDetector : IDisposable
 
     private static DetectedFace FindEyes(CascadeClassifier eyes, Mat grey, Rect face)
     {
-        // The eyes lie in the face box's upper part; searching only there keeps nostrils and mouth corners out.
-        var band = new Rect(face.X, face.Y + (int)(0.15 * face.Height), face.Width, (int)(0.45 * face.Height));
+        // The eyes lie in the face box's upper half; searching only there keeps nostrils and mouth corners out. The band
+        // is scaled to a 240 px wide face, where the eye cascade is reliable; it runs on the unequalised image (the
+        // global equalisation that helps the face cascade washes the eyes out).
+        var band = new Rect(face.X, face.Y + face.Height / 8, face.Width, face.Height / 2);
         band = band.Intersect(new Rect(0, 0, grey.Width, grey.Height));
         using var roi = new Mat(grey, band);
-        // Small faces are upscaled so that an eye is at least ~25 px, the cascade's comfortable size.
-        var scale = Math.Max(1.0, 200.0 / face.Width);
+        var scale = 240.0 / face.Width;
         using var sized = new Mat();
-        Cv2.Resize(roi, sized, new Size(0, 0), scale, scale, InterpolationFlags.Linear);
-        var minEye = (int)(face.Width * scale / 9);
-        var found = eyes.DetectMultiScale(sized, 1.1, 3, HaarDetectionTypes.ScaleImage, new Size(minEye, minEye), new Size((int)(face.Width * scale / 2.5), (int)(face.Width * scale / 2.5)));
+        Cv2.Resize(roi, sized, new Size(0, 0), scale, scale, InterpolationFlags.Cubic);
+        var found = eyes.DetectMultiScale(sized, 1.05, 3, HaarDetectionTypes.ScaleImage, new Size(20, 20), new Size(100, 100));
         var centres = found.Select(e => (X: band.X + (e.X + e.Width / 2.0) / scale, Y: band.Y + (e.Y + e.Height / 2.0) / scale, Size: e.Width / scale)).ToList();
 
         var mid = face.X + face.Width / 2.0;

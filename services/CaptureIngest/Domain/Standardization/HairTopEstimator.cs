@@ -49,8 +49,11 @@ internal static class HairTopEstimator
             }
         }
 
-        // The hair runs into the top edge of the frame.
-        return (0, false, true);
+        // The hair runs into the top edge of the frame, or (far above the face) the band never looks like the background:
+        // a patterned or wrongly coloured backdrop, which its own measures report.
+        return face.Y > 0.8 * face.Height
+            ? (face.Y - FallbackAboveFace * face.Height, true, false)
+            : (0, false, true);
     }
 
     /// <summary>The median colour of the strips beside the head, left and right, at forehead height; null if the strips are off the frame.</summary>

@@ -15,6 +15,12 @@ public sealed record StandardizationResult(
     /// <summary>The JPEG quality the encoder chose (0 when rejected).</summary>
     public int JpegQuality { get; init; }
 
+    /// <summary>Milliseconds per stage (header, detect, render, measure, encode), for metrics and benchmarks.</summary>
+    public IReadOnlyDictionary<string, double> StageMilliseconds { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Where the face was found in the source (display orientation), for diagnostics; null when rejected.</summary>
+    public string? FaceBox { get; init; }
+
     public static StandardizationResult Reject(string reason, int sourceWidth = 0, int sourceHeight = 0, QualityReport? report = null) =>
         new(StandardizationOutcome.Rejected, null, report ?? QualityReport.Empty, sourceWidth, sourceHeight, reason);
 }

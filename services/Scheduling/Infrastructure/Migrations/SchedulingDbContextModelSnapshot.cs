@@ -154,6 +154,31 @@ namespace Capture.Scheduling.Infrastructure.Migrations
                     b.ToTable("registrations", "scheduling");
                 });
 
+            modelBuilder.Entity("Capture.Scheduling.Domain.CampaignOwner", b =>
+                {
+                    b.Property<Guid>("CampaignId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("Cohort")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("cohort");
+
+                    b.Property<string>("SchoolCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("school_code");
+
+                    b.HasKey("CampaignId")
+                        .HasName("pk_campaigns");
+
+                    b.ToTable("campaigns", "scheduling");
+                });
+
             modelBuilder.Entity("Capture.Scheduling.Domain.Campus", b =>
                 {
                     b.Property<Guid>("Id")
