@@ -1,7 +1,8 @@
-using Capture.Verification.Extensions;
-using Capture.Verification.Infrastructure;
 using Capture.ServiceDefaults.Messaging;
 using Capture.ServiceDefaults.Persistence;
+using Capture.Verification.Apis;
+using Capture.Verification.Extensions;
+using Capture.Verification.Infrastructure;
 
 if (MigrationsCommand.TryRun<VerificationDbContext>(args, options => new VerificationDbContext(options), VerificationDbContext.SchemaName))
 {
@@ -14,6 +15,11 @@ builder.AddVerificationServices();
 
 var app = builder.Build();
 app.UseServiceDefaults();
+app.UseBodyLimit();
 app.MapDefaultEndpoints();
 app.MapOutboxApi(VerificationDbContext.RoutePrefix);
+app.MapStudentTasksApi();
+app.MapStaffTasksApi();
+app.MapExportsApi();
+app.MapAuditApi();
 app.Run();

@@ -116,6 +116,9 @@ public sealed class CaptureCodeAndCorrectionTests(RegistrationServiceFixture fix
         var entry = Assert.Single(history.EnumerateArray());
         Assert.Equal((row.Name, "王小明", $"school-admin"), (entry.GetProperty("oldValue").GetString(), entry.GetProperty("newValue").GetString(), entry.GetProperty("changedBy").GetString()!.Split(':')[0]));
         Assert.Equal(1, await school.OutboxCountAsync("StudentDataCorrected", id));
+        var corrected = Assert.Single(await school.OutboxBodiesAsync("StudentDataCorrected", id));
+        Assert.Equal("王小明", corrected.GetProperty("current").GetProperty("studentName").GetString());
+        Assert.Equal(row.StudentNumber, corrected.GetProperty("current").GetProperty("studentNumber").GetString());
         Assert.Equal(HttpStatusCode.OK, (await staff.PostAsync($"/api/registration/registrations/{id}/approve", null)).StatusCode);
     }
 

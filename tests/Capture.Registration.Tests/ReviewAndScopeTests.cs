@@ -77,6 +77,10 @@ public sealed class ReviewAndScopeTests(RegistrationServiceFixture fixture) : IC
         Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
         Assert.Equal("approved", (await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         Assert.Equal(1, await school.OutboxCountAsync("RegistrationApproved", id));
+        var approved = Assert.Single(await school.OutboxBodiesAsync("RegistrationApproved", id));
+        Assert.Equal(law[0].IdNumber, approved.GetProperty("idNumber").GetString());
+        Assert.True(approved.GetProperty("verificationWindowDays").GetInt32() >= 1);
+        Assert.StartsWith("****", approved.GetProperty("maskedIdNumber").GetString());
     }
 
     [Fact]

@@ -59,6 +59,16 @@ public sealed class TestSchool(ServiceFactory<Program> factory)
     public async Task<Guid> RegistrationIdAsync(Guid campaignId, string studentNumber) =>
         (await RegistrationAsync(campaignId, studentNumber)).GetProperty("id").GetGuid();
 
+    /// <summary>The JSON bodies of this registration's outbox events of one type (what other services will receive).</summary>
+    public async Task<List<System.Text.Json.JsonElement>> OutboxBodiesAsync(string messageType, Guid registrationId)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RegistrationDbContext>();
+        var rows = await db.OutboxMessages.Where(m => m.MessageType == "Capture.Contracts.Registration." + messageType).Select(m => m.Body).ToListAsync();
+        return rows.Where(b => b.Contains(registrationId.ToString(), StringComparison.OrdinalIgnoreCase))
+            .Select(b => System.Text.Json.JsonDocument.Parse(b).RootElement.Clone()).ToList();
+    }
+
     public async Task<int> OutboxCountAsync(string messageType, Guid? registrationId = null)
     {
         await using var scope = factory.Services.CreateAsyncScope();

@@ -22,8 +22,10 @@ public sealed record StudentRegistered(
 
 /// <summary>
 /// A college approved a registration: the student may now be scheduled, pay and be captured. Carries what
-/// Scheduling and Payment need so that neither has to ask Registration: campaign, school, college, class, degree
-/// level, campus and fee (in fen). The ID number travels only masked.
+/// Scheduling, Payment and Verification need so that none has to ask Registration: campaign, school, college, class,
+/// degree level, campus, fee (in fen), the campaign's verification window, and the ID type and whole ID number
+/// (<see cref="IdNumber"/>: Verification names CHSI export files by it). The whole ID number is personal data: a
+/// consumer that does not need it ignores it and never logs it; <see cref="ToString"/> masks it.
 /// </summary>
 public sealed record RegistrationApproved(
     Guid RegistrationId,
@@ -39,7 +41,14 @@ public sealed record RegistrationApproved(
     string StudyMode,
     string? Campus,
     long FeeFen,
-    DateTimeOffset ApprovedAt);
+    DateTimeOffset ApprovedAt,
+    string? IdType = null,
+    string? IdNumber = null,
+    int? VerificationWindowDays = null)
+{
+    public override string ToString() =>
+        $"RegistrationApproved {{ RegistrationId = {RegistrationId}, CampaignId = {CampaignId}, SchoolCode = {SchoolCode}, CollegeCode = {CollegeCode}, IdNumber = {MaskedIdNumber} }}";
+}
 
 /// <summary>A college rejected a registration, with the reason the student sees.</summary>
 public sealed record RegistrationRejected(
@@ -57,9 +66,32 @@ public sealed record RegistrationWithdrawn(
     string Reason,
     DateTimeOffset WithdrawnAt);
 
-/// <summary>Fields of a student's data changed through an approved correction. Values are not carried (personal data): ask Registration.</summary>
+/// <summary>
+/// Fields of a student's data changed (an approved correction, or a roster with new values). <see cref="Fields"/> names
+/// them; <see cref="Current"/> is the student's data as it now is, whole (Verification keeps the snapshot that goes to
+/// CHSI current with it). Personal data: never logged (<see cref="ToString"/> leaves it out); null from older publishers.
+/// </summary>
 public sealed record StudentDataCorrected(
     Guid RegistrationId,
     Guid CampaignId,
     IReadOnlyList<string> Fields,
-    DateTimeOffset CorrectedAt);
+    DateTimeOffset CorrectedAt,
+    StudentDataSnapshot? Current = null)
+{
+    public override string ToString() =>
+        $"StudentDataCorrected {{ RegistrationId = {RegistrationId}, CampaignId = {CampaignId}, Fields = [{string.Join(", ", Fields)}] }}";
+}
+
+/// <summary>A registration's data after a change: what the diploma record (and the CHSI export) is keyed by.</summary>
+public sealed record StudentDataSnapshot(
+    string StudentNumber,
+    string StudentName,
+    string IdType,
+    string IdNumber,
+    string DegreeLevel,
+    string StudyMode,
+    string CollegeCode,
+    string CollegeName)
+{
+    public override string ToString() => $"StudentDataSnapshot {{ StudentNumber = {StudentNumber}, CollegeCode = {CollegeCode} }}";
+}

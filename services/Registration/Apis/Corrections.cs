@@ -22,7 +22,7 @@ public static class Corrections
         db.History.AddRange(entries);
         if (entries.Count > 0)
         {
-            db.AddIntegrationEvent(new StudentDataCorrected(r.Id, r.CampaignId, [.. entries.Select(e => e.Field)], now));
+            db.AddIntegrationEvent(new StudentDataCorrected(r.Id, r.CampaignId, [.. entries.Select(e => e.Field)], now, r.Snapshot()));
         }
 
         return null;

@@ -30,7 +30,8 @@ public static class Review
             {
                 db.AddIntegrationEvent(new RegistrationApproved(
                     r.Id, campaign.Id, campaign.SchoolCode, r.CollegeCode, r.CollegeName, r.ClassName, r.StudentNumber, r.Name,
-                    PersonalData.MaskIdNumber(r.IdNumber), r.DegreeLevel, r.StudyMode, r.Campus, campaign.FeeFen, now));
+                    PersonalData.MaskIdNumber(r.IdNumber), r.DegreeLevel, r.StudyMode, r.Campus, campaign.FeeFen, now,
+                    r.IdType, r.IdNumber, campaign.VerificationWindowDays));
             }
 
             return refusal;

@@ -1,3 +1,5 @@
+using Capture.Contracts.Registration;
+
 namespace Capture.Registration.Domain;
 
 /// <summary>
@@ -57,6 +59,9 @@ public sealed class StudentRegistration
 
     /// <summary>PostgreSQL's xmin: two concurrent reviews of one registration cannot both win.</summary>
     public uint Version { get; private set; }
+
+    /// <summary>The data that links the photo to the diploma record, as it now is (for <see cref="StudentDataCorrected"/>).</summary>
+    public StudentDataSnapshot Snapshot() => new(StudentNumber, Name, IdType, IdNumber, DegreeLevel, StudyMode, CollegeCode, CollegeName);
 
     public static StudentRegistration Register(Campaign campaign, StudentData data, DateTimeOffset now)
     {

@@ -188,7 +188,7 @@ public sealed class RosterImporter(RegistrationDbContext db, TimeProvider clock)
             db.Registrations.Attach(registration);
             var history = registration.Update(data, caller.Actor, now);
             db.History.AddRange(history);
-            db.AddIntegrationEvent(new StudentDataCorrected(registration.Id, campaign.Id, fields, now));
+            db.AddIntegrationEvent(new StudentDataCorrected(registration.Id, campaign.Id, fields, now, registration.Snapshot()));
             await FlushWhenFullAsync(2 + history.Count);
         }
 

@@ -20,6 +20,7 @@ public static class SchedulingServiceExtensions
             bus.AddConsumer<PaymentSucceededConsumer>();
             bus.AddConsumer<PaymentRefundedConsumer>();
             bus.AddConsumer<PhotoAcceptedConsumer>();
+            bus.AddConsumer<VerificationDisputedConsumer>();
         });
 
         builder.Services.AddMemoryCache();
