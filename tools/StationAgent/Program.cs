@@ -1,1 +1,4 @@
-return 0;
+using System.CommandLine;
+using Capture.StationAgent;
+
+return await AgentCommands.Build().Parse(args).InvokeAsync();

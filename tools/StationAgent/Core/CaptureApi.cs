@@ -45,6 +45,8 @@ public sealed class CaptureApi(HttpClient http, ITokenSource tokens)
 {
     public HttpClient Http => http;
 
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     public ITokenSource Tokens => tokens;
 
     public async Task<UploadAnswer> UploadAsync(Guid stationId, Shot shot, byte[] body, CancellationToken ct)
@@ -58,7 +60,7 @@ public sealed class CaptureApi(HttpClient http, ITokenSource tokens)
             var request = new HttpRequestMessage(HttpMethod.Post, $"/api/capture/stations/{stationId}/photos?{query}") { Content = content };
             request.Headers.ExpectContinue = true; // a refusal (413/415/403) comes before the body is sent
             return request;
-        }, ct);
+        }, ct, timeout: Timeout.InfiniteTimeSpan);
         var text = await response.Content.ReadAsStringAsync(ct);
         if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
         {
@@ -101,14 +103,21 @@ public sealed class CaptureApi(HttpClient http, ITokenSource tokens)
         return (response.StatusCode, ProblemText(await response.Content.ReadAsStringAsync(ct)));
     }
 
-    public async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> make, CancellationToken ct, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    public async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> make, CancellationToken ct, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, TimeSpan? timeout = null)
     {
+        // Calls that read a whole answer give up after 30 s (the uploader sets a longer limit through ct); the feed has none.
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (completion == HttpCompletionOption.ResponseContentRead)
+        {
+            limit.CancelAfter(timeout ?? CallTimeout);
+        }
+
         for (var attempt = 0; ; attempt++)
         {
-            var token = await tokens.GetAsync(refresh: attempt > 0, ct);
+            var token = await tokens.GetAsync(refresh: attempt > 0, limit.Token);
             using var request = make();
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            var response = await http.SendAsync(request, completion, ct);
+            var response = await http.SendAsync(request, completion, limit.Token);
             if (response.StatusCode != HttpStatusCode.Unauthorized || attempt > 0)
             {
                 return response;
