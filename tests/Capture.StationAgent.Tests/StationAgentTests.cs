@@ -89,7 +89,7 @@ public sealed class StationAgentTests(AgentSystemFixture fixture)
         await using var h = AgentHarness.Start(fixture, day, day.Stations[0]);
         var first = (await h.ScanAsync(day.Students[0].CaptureCode)).ShootNumber!;
         var before = await h.Camera.ShootAsync(TestImages.Jpeg());
-        await Eventually.TrueAsync(() => h.Agent.Journal.All().All(s => s.State == ShotState.Stored), Patience, "the first shot sent while online");
+        await Eventually.TrueAsync(() => h.Agent.Journal.All() is [{ State: ShotState.Stored, SentPath: not null }], Patience, "the first shot sent while online");
 
         h.Proxy.Cut();
         var offlineScan = await h.Agent.ScanAsync(day.Students[1].CaptureCode);
@@ -99,7 +99,7 @@ public sealed class StationAgentTests(AgentSystemFixture fixture)
         var offline = new List<string>();
         offline.Add(await h.Camera.ShootAsync(TestImages.Jpeg()));
         offline.Add(await h.Camera.ShootSlowlyAsync(TestImages.Jpeg(200, 150), 3, TimeSpan.FromMilliseconds(100)));
-        await Eventually.TrueAsync(() => h.Agent.Journal.Queue().Count == 2, Patience, "two shots journaled while offline");
+        await Eventually.TrueAsync(() => offline.All(f => h.Agent.Journal.All().Any(s => s.Path == f)), Patience, "two shots journaled while offline");
 
         // The second student was checked in at the desk (another station's screen); the photographer types the number.
         var second = await day.CheckInElsewhereAsync(fixture, day.Stations[0], day.Students[1]);
@@ -107,7 +107,15 @@ public sealed class StationAgentTests(AgentSystemFixture fixture)
         Assert.True(typed.Accepted);
         offline.Add(await h.Camera.ShootAsync(TestImages.Jpeg()));
         offline.Add(await h.Camera.ShootAsync(TestImages.Png(), h.Camera.NextName(".png")));
-        await Eventually.TrueAsync(() => h.Agent.Journal.Queue().Count == 4, Patience, "four shots journaled while offline");
+        try
+        {
+            await Eventually.TrueAsync(() => offline.All(f => h.Agent.Journal.All().Any(s => s.Path == f)), Patience, "four shots journaled while offline");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException(Dump(h), e);
+        }
+
 
         await Task.Delay(TimeSpan.FromSeconds(3)); // several failed attempts with back-off
         var status = h.Agent.Snapshot();
@@ -220,4 +228,7 @@ public sealed class StationAgentTests(AgentSystemFixture fixture)
         Assert.All(photosA, p => Assert.Equal(day.Students[0].RegistrationId, p.GetProperty("registrationId").GetGuid()));
         Assert.All(photosB, p => Assert.Equal(day.Students[1].RegistrationId, p.GetProperty("registrationId").GetGuid()));
     }
+
+    private static string Dump(AgentHarness h) => string.Join("; ", h.Agent.Journal.All().Select(s => $"{s.FileName} {s.ShootNumber} #{s.ShotIndex} {s.State} {s.Error}"))
+        + " | reports: " + string.Join("; ", h.Reports) + " | files: " + string.Join(", ", Directory.EnumerateFiles(h.Camera.Folder).Select(Path.GetFileName));
 }

@@ -43,7 +43,14 @@ public sealed class TcpProxy : IAsyncDisposable
             listener = null;
             foreach (var client in open)
             {
-                client.Client.LingerState = new LingerOption(true, 0); // RST, as a pulled cable looks to the next write
+                try
+                {
+                    client.Client?.LingerState = new LingerOption(true, 0); // RST, as a pulled cable looks to the next write
+                }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException)
+                {
+                }
+
                 client.Dispose();
             }
 
