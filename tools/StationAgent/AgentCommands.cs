@@ -9,7 +9,14 @@ public static class AgentCommands
 {
     public static RootCommand Build()
     {
-        var server = new Option<Uri>("--server") { Description = "The gateway's address.", DefaultValueFactory = _ => new Uri("http://localhost:8080") };
+        var server = new Option<string>("--server") { Description = "The gateway's address.", DefaultValueFactory = _ => "http://localhost:8080" };
+        server.Validators.Add(r =>
+        {
+            if (!Uri.TryCreate(r.GetValueOrDefault<string>(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                r.AddError("--server must be the gateway's http(s) address, e.g. https://capture.example.edu.cn");
+            }
+        });
         var station = new Option<Guid>("--station") { Description = "The station's id (from the venue's station list).", Required = true };
         var folder = new Option<string>("--folder") { Description = "The folder the tethered camera writes into.", Required = true };
         var data = new Option<string?>("--data") { Description = "The agent's data folder (journal.db); default: per user, per station." };
@@ -31,7 +38,7 @@ public static class AgentCommands
         {
             var options = new AgentOptions
             {
-                Server = parse.GetValue(server)!,
+                Server = new Uri(parse.GetValue(server)!),
                 StationId = parse.GetValue(station),
                 HotFolder = Path.GetFullPath(parse.GetValue(folder)!),
                 DataFolder = parse.GetValue(data) ?? DefaultDataFolder(parse.GetValue(station)),

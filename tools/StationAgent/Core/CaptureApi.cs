@@ -11,8 +11,12 @@ public sealed record UploadAnswer(HttpStatusCode Status, Guid? PhotoId, string? 
 {
     public bool Stored => Status is HttpStatusCode.Created or HttpStatusCode.OK;
 
-    /// <summary>A refusal that will not change by sending again (the file stays, the operator is told).</summary>
-    public bool RefusedForGood => Status is HttpStatusCode.BadRequest or HttpStatusCode.Forbidden or HttpStatusCode.NotFound
+    /// <summary>
+    /// A refusal of these bytes that sending again cannot change (the file stays, the operator is told). 403 and 404 are
+    /// not: a token for the wrong venue is fixed by signing in again, and a new station is unknown to CaptureIngest until
+    /// its StationOpened event arrives; such shots wait in the queue instead of being given up.
+    /// </summary>
+    public bool RefusedForGood => Status is HttpStatusCode.BadRequest
         or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnsupportedMediaType or HttpStatusCode.UnprocessableEntity;
 }
 
