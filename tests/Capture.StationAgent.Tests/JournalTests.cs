@@ -84,6 +84,14 @@ public sealed class JournalTests : IDisposable
         var failed = Assert.Single(photo.Measures, m => !m.Passed);
         Assert.Equal(("sharpness", "照片模糊", "The photo is blurred"), (failed.Name, failed.ReasonZh, failed.ReasonEn));
         Assert.Contains("focus", VerdictAdvice.ForMeasure(failed.Name), StringComparison.Ordinal);
+
+        var screen = string.Join("\n", AgentScreen.VerdictLines(photo));
+        Assert.Contains("FAIL 不合格", screen, StringComparison.Ordinal);
+        Assert.Contains("照片模糊 / The photo is blurred", screen, StringComparison.Ordinal);
+        Assert.Contains(VerdictAdvice.ForMeasure("sharpness"), screen, StringComparison.Ordinal);
+        Assert.DoesNotContain("exposure", screen, StringComparison.Ordinal);
+        Spectre.Console.AnsiConsoleExtensions.MarkupLine(
+            Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(TextWriter.Null) }), screen); // valid markup
     }
 
     public void Dispose() => Directory.Delete(folder, recursive: true);

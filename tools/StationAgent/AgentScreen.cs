@@ -157,34 +157,43 @@ public sealed class AgentScreen(StationAgentCore agent, IAnsiConsole console, Te
 
     private void ShowVerdict(FeedPhoto photo)
     {
-        var head = $"{photo.ShootNumber} #{photo.ShotIndex}";
+        foreach (var line in VerdictLines(photo))
+        {
+            Say(line);
+        }
+    }
+
+    /// <summary>What the screen says about a photo from the feed (Spectre markup): pass, or fail with each reason and what to fix.</summary>
+    internal static IEnumerable<string> VerdictLines(FeedPhoto photo)
+    {
+        var head = $"{Markup.Escape(photo.ShootNumber)} #{photo.ShotIndex}";
         switch (photo.Verdict)
         {
             case "passed":
-                Say($"[bold green]PASS 合格[/] {head}{(photo.Accepted ? " (final photo)" : "")}  /accept {photo.ShotIndex} to keep it");
+                yield return $"[bold green]PASS 合格[/] {head}{(photo.Accepted ? " (final photo)" : $"  /accept {photo.ShotIndex} to keep it")}";
                 break;
             case "failed":
-                Say($"[bold red]FAIL 不合格[/] {head}");
+                yield return $"[bold red]FAIL 不合格[/] {head}";
                 foreach (var m in photo.Measures.Where(m => !m.Passed || photo.FailedMeasures.Contains(m.Name)))
                 {
-                    Say($"  [red]{Markup.Escape(m.Name)}[/]: {Markup.Escape(m.ReasonZh ?? "")} / {Markup.Escape(m.ReasonEn ?? "")}");
-                    Say($"    → {Markup.Escape(VerdictAdvice.ForMeasure(m.Name))}");
+                    yield return $"  [red]{Markup.Escape(m.Name)}[/]: {Markup.Escape(m.ReasonZh ?? "")} / {Markup.Escape(m.ReasonEn ?? "")}";
+                    yield return $"    → {Markup.Escape(VerdictAdvice.ForMeasure(m.Name))}";
                 }
 
                 foreach (var name in photo.FailedMeasures.Where(n => photo.Measures.All(m => m.Name != n)))
                 {
-                    Say($"  [red]{Markup.Escape(name)}[/] → {Markup.Escape(VerdictAdvice.ForMeasure(name))}");
+                    yield return $"  [red]{Markup.Escape(name)}[/] → {Markup.Escape(VerdictAdvice.ForMeasure(name))}";
                 }
 
                 break;
             case "rejected":
-                Say($"[bold red]REJECTED 无法处理[/] {head}: {Markup.Escape(photo.RejectReason ?? "")} → retake 重拍");
+                yield return $"[bold red]REJECTED 无法处理[/] {head}: {Markup.Escape(photo.RejectReason ?? "")} → retake 重拍";
                 break;
             case "keyframe":
-                Say($"capture-code frame {head} read");
+                yield return $"capture-code frame {head} read";
                 break;
             default:
-                Say($"{head}: {Markup.Escape(photo.Status)}{(photo.HeldReason is { } held ? $" [yellow](held: {Markup.Escape(held)})[/]" : "")}, verdict pending");
+                yield return $"{head}: {Markup.Escape(photo.Status)}{(photo.HeldReason is { } held ? $" [yellow](held: {Markup.Escape(held)})[/]" : "")}, verdict pending";
                 break;
         }
     }

@@ -158,14 +158,33 @@ public sealed class StationAgentCore : IAsyncDisposable
         stop.Dispose();
     }
 
+    // A loop that fails in a way nobody foresaw (a permission error on the folder, a full disk under the journal) is
+    // started again after a pause, with the error on the status line: the agent must not stop sending silently.
     private Task Loop(Func<CancellationToken, Task> run) => Task.Run(async () =>
     {
-        try
+        while (!stop.IsCancellationRequested)
         {
-            await run(stop.Token);
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
+            try
+            {
+                await run(stop.Token);
+                return;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Status.LastError = $"{e.GetType().Name}: {e.Message}";
+                try
+                {
+                    await Task.Delay(Options.MaxRetryAfter, time, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
         }
     });
 }
