@@ -212,6 +212,8 @@ public sealed class StationAgentTests(AgentSystemFixture fixture)
         var day = await CaptureDay.CreateAsync(fixture, students: 2, stations: 2);
         await using var a = AgentHarness.Start(fixture, day, day.Stations[0]);
         await using var b = AgentHarness.Start(fixture, day, day.Stations[1]);
+        var listed = await a.Agent.Api.StationsAsync(day.Venue, CancellationToken.None);
+        Assert.Equal(day.Stations.Zip(day.StationCodes), listed.Select(s => (s.Id, s.Code)));
         var numberA = (await a.ScanAsync(day.Students[0].CaptureCode)).ShootNumber!;
         var numberB = (await b.ScanAsync(day.Students[1].StudentNumber)).ShootNumber!;
         Assert.Equal(("S1-0001", "S2-0001"), (numberA, numberB));

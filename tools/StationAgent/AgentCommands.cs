@@ -47,24 +47,38 @@ public static class AgentCommands
                 StableFor = TimeSpan.FromMilliseconds(parse.GetValue(stable)),
             };
             var http = AgentHttp.CreateClient(options.Server);
-            ITokenSource tokens;
-            if (parse.GetValue(devVenue) is { } venue)
+            if (SignIn(parse, http) is not { } tokens)
             {
-                tokens = new DevelopmentTokenSource(http, parse.GetValue(devSubject)!, parse.GetValue(devSchool)!, venue, TimeProvider.System);
-            }
-            else if (parse.GetValue(token) is not null || parse.GetValue(tokenFile) is not null)
-            {
-                tokens = new PastedTokenSource(parse.GetValue(token), parse.GetValue(tokenFile));
-            }
-            else
-            {
-                Console.Error.WriteLine("Sign in: give --token or --token-file (production), or --dev-venue (Development).");
                 return 2;
             }
 
             var console = parse.GetValue(plain) ? AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors }) : AnsiConsole.Console;
             await using var agent = new StationAgentCore(options, new CaptureApi(http, tokens));
             return await new AgentScreen(agent, console, Console.In).RunAsync(ct);
+        });
+
+        var venueOption = new Option<Guid?>("--venue") { Description = "The venue (default: --dev-venue)." };
+        var stations = new Command("stations", "List the stations of your venue with their ids (to pick yours for run --station).")
+        {
+            server, token, tokenFile, devVenue, devSchool, devSubject, venueOption,
+        };
+        stations.SetAction(async (parse, ct) =>
+        {
+            var http = AgentHttp.CreateClient(new Uri(parse.GetValue(server)!));
+            if (SignIn(parse, http) is not { } tokens || (parse.GetValue(venueOption) ?? parse.GetValue(devVenue)) is not { } venueId)
+            {
+                Console.Error.WriteLine("Give --venue (and sign in).");
+                return 2;
+            }
+
+            var table = new Table().AddColumns("station", "id", "waiting", "last shoot number");
+            foreach (var (id, code, waiting, last) in await new CaptureApi(http, tokens).StationsAsync(venueId, ct))
+            {
+                table.AddRow(Markup.Escape(code), id.ToString(), waiting.ToString(System.Globalization.CultureInfo.InvariantCulture), last ?? "-");
+            }
+
+            AnsiConsole.Write(table);
+            return 0;
         });
 
         var journalData = new Option<string?>("--data") { Description = "The agent's data folder (journal.db)." };
@@ -88,7 +102,23 @@ public static class AgentCommands
             return 0;
         });
 
-        return new RootCommand("Capture station agent: the photographer's laptop beside the tethered camera.") { run, journal };
+        return new RootCommand("Capture station agent: the photographer's laptop beside the tethered camera.") { run, stations, journal };
+
+        ITokenSource? SignIn(ParseResult parse, HttpClient http)
+        {
+            if (parse.GetValue(devVenue) is { } venue)
+            {
+                return new DevelopmentTokenSource(http, parse.GetValue(devSubject)!, parse.GetValue(devSchool)!, venue, TimeProvider.System);
+            }
+
+            if (parse.GetValue(token) is not null || parse.GetValue(tokenFile) is not null)
+            {
+                return new PastedTokenSource(parse.GetValue(token), parse.GetValue(tokenFile));
+            }
+
+            Console.Error.WriteLine("Sign in: give --token or --token-file (production), or --dev-venue (Development).");
+            return null;
+        }
     }
 
     public static string DefaultDataFolder(Guid station) =>

@@ -98,6 +98,19 @@ public sealed class CaptureApi(HttpClient http, ITokenSource tokens)
         return [.. items.EnumerateArray().Select(e => e.Clone())];
     }
 
+    /// <summary>The stations of a venue (Scheduling's venue queues), for the operator to pick theirs.</summary>
+    public async Task<IReadOnlyList<(Guid Id, string Code, int Waiting, string? LastShootNumber)>> StationsAsync(Guid venueId, CancellationToken ct)
+    {
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"/api/scheduling/venues/{venueId}/queues"), ct);
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        return [.. body.GetProperty("stations").EnumerateArray().Select(x => (
+            x.GetProperty("stationId").GetGuid(),
+            x.GetProperty("stationCode").GetString() ?? "",
+            x.GetProperty("waiting").GetInt32(),
+            x.TryGetProperty("lastShootNumber", out var last) && last.ValueKind == JsonValueKind.String ? last.GetString() : null))];
+    }
+
     public async Task<(HttpStatusCode Status, string Detail)> AcceptAsync(Guid photoId, string? overrideReason, CancellationToken ct)
     {
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, $"/api/capture/photos/{photoId}/accept")
