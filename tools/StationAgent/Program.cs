@@ -1,0 +1,4 @@
+using System.CommandLine;
+using Capture.StationAgent;
+
+return await AgentCommands.Build().Parse(args).InvokeAsync();
