@@ -117,6 +117,10 @@ public sealed class BindingTests(CaptureIngestApp app) : IClassFixture<CaptureIn
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostAsJsonAsync($"/api/capture/photos/{photo.Id}/bind", new { registrationId = right, reason = "mine" })).StatusCode);
 
         // No reason: refused, nothing changes. The withdrawn student: refused.
+        var nul = await admin.PostAsJsonAsync($"/api/capture/photos/{photo.Id}/bind", new { registrationId = right, reason = "sheet\u0000says so" });
+        Assert.Equal(HttpStatusCode.BadRequest, nul.StatusCode);
+        var tooLong = await admin.PostAsJsonAsync($"/api/capture/photos/{photo.Id}/bind", new { registrationId = right, reason = new string('x', 501) });
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
         var noReason = await admin.PostAsJsonAsync($"/api/capture/photos/{photo.Id}/bind", new { registrationId = right });
         Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
         Assert.Contains("reason", await noReason.Content.ReadAsStringAsync());

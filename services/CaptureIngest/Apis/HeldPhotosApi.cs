@@ -53,9 +53,9 @@ public static partial class HeldPhotosApi
         }
 
         var reason = request.Reason?.Trim();
-        if (string.IsNullOrEmpty(reason) || reason.Length > Limits.Reason)
+        if (string.IsNullOrEmpty(reason) || reason.Length > Limits.Reason || !Limits.IsCleanText(reason))
         {
-            return Problems.Invalid("reason", $"Say why this is the right student (1-{Limits.Reason} characters), e.g. \"sheet shows B2-0137 = 张三, shot at 09:14\".");
+            return Problems.Invalid("reason", $"Say why this is the right student (1-{Limits.Reason} characters, no control characters), e.g. \"sheet shows B2-0137 = 张三, shot at 09:14\".");
         }
 
         if (request.RegistrationId is not { } registrationId || registrationId == Guid.Empty)
@@ -113,9 +113,9 @@ public static partial class HeldPhotosApi
         }
 
         var reason = request.Reason?.Trim();
-        if (string.IsNullOrEmpty(reason) || reason.Length > Limits.Reason)
+        if (string.IsNullOrEmpty(reason) || reason.Length > Limits.Reason || !Limits.IsCleanText(reason))
         {
-            return Problems.Invalid("reason", $"Say why the photo is discarded (1-{Limits.Reason} characters).");
+            return Problems.Invalid("reason", $"Say why the photo is discarded (1-{Limits.Reason} characters, no control characters).");
         }
 
         var photo = await s.Db.Photos.FirstOrDefaultAsync(p => p.Id == photoId, ct);

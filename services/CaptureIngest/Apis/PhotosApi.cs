@@ -381,9 +381,9 @@ public static partial class PhotosApi
         }
 
         var reason = request?.OverrideReason?.Trim();
-        if (reason is { Length: > Limits.Reason })
+        if (reason is { Length: > Limits.Reason } || (reason is not null && !Limits.IsCleanText(reason)))
         {
-            return Problems.Invalid("overrideReason", $"At most {Limits.Reason} characters.");
+            return Problems.Invalid("overrideReason", $"At most {Limits.Reason} characters, and no control characters.");
         }
 
         if (photo.Status != PhotoStatus.Bound || photo.RegistrationId is null)

@@ -10,6 +10,9 @@ public static class Limits
 
     public const int Reason = 500;
 
+    /// <summary>Free text a person typed: no control characters (PostgreSQL refuses NUL; the rest corrupt lists and logs).</summary>
+    public static bool IsCleanText(string value) => !value.Any(c => char.IsControl(c) && c is not '\n' and not '\t');
+
     /// <summary>60 MB: a 50-megapixel camera JPEG with room to spare.</summary>
     public const long MaxPhotoBytes = 60L * 1024 * 1024;
 
