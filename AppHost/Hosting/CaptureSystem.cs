@@ -126,6 +126,7 @@ public sealed class CaptureSystem : IAsyncDisposable
         var ports = ServiceDefinition.Services.Concat(ServiceDefinition.StandIns)
             .ToDictionary(s => s.ResourceName, s => options.ForTests ? Network.FreePort() : s.DefaultPort);
         ports[ServiceDefinition.Gateway.ResourceName] = options.ForTests ? Network.FreePort() : options.GatewayPort;
+        ports[ServiceDefinition.Web.ResourceName] = options.ForTests ? Network.FreePort() : ServiceDefinition.Web.DefaultPort;
 
         Log("starting the stand-ins for outside systems");
         await Task.WhenAll(ServiceDefinition.StandIns.Select(s => StartProjectAsync(s, ports, cancellationToken)));
@@ -133,6 +134,8 @@ public sealed class CaptureSystem : IAsyncDisposable
         await Task.WhenAll(ServiceDefinition.Services.Select(s => StartProjectAsync(s, ports, cancellationToken)));
         await StartProjectAsync(ServiceDefinition.Gateway, ports, cancellationToken);
         GatewayUri = new Uri($"http://localhost:{ports[ServiceDefinition.Gateway.ResourceName]}");
+        Log("starting the web app");
+        await StartProjectAsync(ServiceDefinition.Web, ports, cancellationToken);
     }
 
     private async Task StartProjectAsync(ServiceDefinition service, IReadOnlyDictionary<string, int> ports, CancellationToken cancellationToken)
@@ -220,6 +223,13 @@ public sealed class CaptureSystem : IAsyncDisposable
         foreach (var reference in service.References ?? [])
         {
             env[$"services__{reference}__http__0"] = $"http://127.0.0.1:{ports[reference]}";
+        }
+
+        if (service == ServiceDefinition.Web && Endpoints.RabbitManagement is { } management)
+        {
+            // The ops dashboard reads queue depths, consumers and _error queues from RabbitMQ's management API.
+            env["RabbitMq__Management__Url"] = management.ToString();
+            env["RabbitMq__Management__VirtualHost"] = options.VirtualHost;
         }
 
         if (service == ServiceDefinition.Payment)

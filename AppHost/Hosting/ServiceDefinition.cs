@@ -26,7 +26,10 @@ public sealed record ServiceDefinition(
 
     public static ServiceDefinition Verification { get; } = new("verification", "services/Verification", "Capture.Verification", 5105, "verificationdb", UsesObjectStorage: true, References: ["registration", "capture-ingest"]);
 
-    public static ServiceDefinition Gateway { get; } = new("gateway", "gateway", "Capture.Gateway", 8080, References: ["registration", "scheduling", "payment", "capture-ingest", "verification"]);
+    public static ServiceDefinition Gateway { get; } = new("gateway", "gateway", "Capture.Gateway", 8080, References: ["registration", "scheduling", "payment", "capture-ingest", "verification", "web"]);
+
+    /// <summary>The pages (Blazor), reached only through the gateway; it calls the services through the gateway too.</summary>
+    public static ServiceDefinition Web { get; } = new("web", "web", "Capture.Web", 5110, References: ["gateway"]);
 
     /// <summary>The five services, in start order (the gateway comes after them).</summary>
     public static IReadOnlyList<ServiceDefinition> Services { get; } = [Registration, Scheduling, Payment, CaptureIngest, Verification];

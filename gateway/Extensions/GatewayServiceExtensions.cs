@@ -8,6 +8,7 @@ public static class GatewayServiceExtensions
 {
     public const string AuthenticatedPolicy = "default";
     public const string AnonymousPolicy = "anonymous";
+    public const string WebResourceName = "web";
 
     /// <summary>
     /// Routes <c>/api/{segment}/**</c> to each service (path unchanged) and <c>/openapi/{segment}.json</c> to the service's
@@ -64,6 +65,31 @@ public static class GatewayServiceExtensions
                 service.ResourceName,
                 sp => new DownstreamHealthCheck(sp.GetRequiredService<IHttpClientFactory>(), address),
                 // Degraded, not Unhealthy: one service down must not take the gateway (and the other four) out of rotation.
+                HealthStatus.Degraded,
+                [Microsoft.Extensions.Hosting.Extensions.ReadyTag]));
+        }
+
+        // Everything that is not an API, the token issuer or health is a page of the web app (resource "web"): the
+        // gateway stays the only public entry. Lowest priority, anonymous here (the web app signs people in itself).
+        var web = builder.Configuration[$"services:{WebResourceName}:http:0"] ?? builder.Configuration[$"services:{WebResourceName}:https:0"];
+        clusters.Add(new ClusterConfig
+        {
+            ClusterId = WebResourceName,
+            Destinations = web is null ? new Dictionary<string, DestinationConfig>() : new Dictionary<string, DestinationConfig> { ["primary"] = new() { Address = web } },
+        });
+        routes.Add(new RouteConfig
+        {
+            RouteId = WebResourceName,
+            ClusterId = WebResourceName,
+            AuthorizationPolicy = AnonymousPolicy,
+            Order = int.MaxValue,
+            Match = new RouteMatch { Path = "/{**page}" },
+        });
+        if (web is not null)
+        {
+            health.Add(new HealthCheckRegistration(
+                WebResourceName,
+                sp => new DownstreamHealthCheck(sp.GetRequiredService<IHttpClientFactory>(), web),
                 HealthStatus.Degraded,
                 [Microsoft.Extensions.Hosting.Extensions.ReadyTag]));
         }

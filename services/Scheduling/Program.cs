@@ -22,5 +22,6 @@ app.MapPlanApi();
 app.MapStudentApi();
 app.MapCheckInApi();
 app.MapQueueApi();
+app.MapCaptureDayOpsApi();
 app.MapMakeupApi();
 app.Run();

@@ -1,3 +1,4 @@
+using Capture.ServiceDefaults.Time;
 using System.Security.Claims;
 using Capture.CaptureIngest.Domain;
 using Capture.CaptureIngest.Infrastructure;
@@ -23,9 +24,13 @@ public static class OpsApi
         int Rejected,
         int Accepted,
         IReadOnlyDictionary<string, int> FailedByMeasure,
-        DateTimeOffset? OldestWaitingSince);
+        DateTimeOffset? OldestWaitingSince,
+        DateTimeOffset? LastUploadAt = null,
+        double? VerdictSecondsMedian = null,
+        double? VerdictSecondsP95 = null);
 
-    public sealed record CaptureDaySummary(DateOnly Day, IReadOnlyList<StationCounts> Stations, double? OldestWaitingSeconds);
+    /// <summary>The day's stations; photos uploaded per minute over the last hour (oldest first, zeros included).</summary>
+    public sealed record CaptureDaySummary(DateOnly Day, IReadOnlyList<StationCounts> Stations, double? OldestWaitingSeconds, IReadOnlyList<MinuteCount>? PhotosPerMinute = null);
 
     public static RouteGroupBuilder MapOpsApi(this IEndpointRouteBuilder app)
     {
@@ -64,11 +69,14 @@ public static class OpsApi
         }
 
         var rows = await photos
-            .Select(p => new { p.StationId, p.VenueId, p.SchoolCode, p.Status, p.Verdict, p.FailedMeasures, p.UploadedAt, Accepted = s.Db.AcceptedPhotos.Any(a => a.PhotoId == p.Id) })
+            .Select(p => new { p.StationId, p.VenueId, p.SchoolCode, p.Status, p.Verdict, p.FailedMeasures, p.UploadedAt, p.VerdictAt, Accepted = s.Db.AcceptedPhotos.Any(a => a.PhotoId == p.Id) })
             .ToListAsync(ct);
         var stations = rows.GroupBy(r => (r.StationId, r.VenueId, r.SchoolCode)).Select(g =>
         {
             var waiting = g.Where(r => r.Status == PhotoStatus.PendingBinding || r.Verdict == Verdict.Pending).Select(r => (DateTimeOffset?)r.UploadedAt).Min();
+            // Upload to verdict, over the station's last 200 judged photos of the day: what the photographer waits.
+            var latencies = g.Where(r => r.VerdictAt is not null).OrderByDescending(r => r.UploadedAt).Take(200)
+                .Select(r => (r.VerdictAt!.Value - r.UploadedAt).TotalSeconds).Order().ToList();
             var failed = g.Where(r => r.Verdict == Verdict.Failed && r.FailedMeasures != null)
                 .SelectMany(r => r.FailedMeasures!.Split(','))
                 .GroupBy(m => m)
@@ -83,9 +91,16 @@ public static class OpsApi
                 g.Count(r => r.Verdict == Verdict.Rejected),
                 g.Count(r => r.Accepted),
                 failed,
-                waiting);
+                waiting,
+                g.Max(r => r.UploadedAt),
+                Percentile(latencies, 0.5),
+                Percentile(latencies, 0.95));
         }).OrderBy(x => x.StationId).ToList();
         var oldest = stations.Select(x => x.OldestWaitingSince).Where(x => x is not null).Min();
-        return TypedResults.Ok(new CaptureDaySummary(date, stations, oldest is null ? null : (now - oldest.Value).TotalSeconds));
+        return TypedResults.Ok(new CaptureDaySummary(date, stations, oldest is null ? null : (now - oldest.Value).TotalSeconds, MinuteCounts.Last(rows.Select(r => r.UploadedAt), now)));
     }
+
+    /// <summary>The value below which the given share of the sorted values lie (nearest rank), or null for none.</summary>
+    public static double? Percentile(IReadOnlyList<double> sorted, double share) =>
+        sorted.Count == 0 ? null : Math.Round(sorted[Math.Clamp((int)Math.Ceiling(share * sorted.Count) - 1, 0, sorted.Count - 1)], 2);
 }
