@@ -132,10 +132,11 @@ public sealed class CaptureSystem : IAsyncDisposable
         await Task.WhenAll(ServiceDefinition.StandIns.Select(s => StartProjectAsync(s, ports, cancellationToken)));
         Log("starting the services");
         await Task.WhenAll(ServiceDefinition.Services.Select(s => StartProjectAsync(s, ports, cancellationToken)));
-        await StartProjectAsync(ServiceDefinition.Gateway, ports, cancellationToken);
-        GatewayUri = new Uri($"http://localhost:{ports[ServiceDefinition.Gateway.ResourceName]}");
+        // The web app before the gateway: it needs nothing to start, and the gateway's health includes it.
         Log("starting the web app");
         await StartProjectAsync(ServiceDefinition.Web, ports, cancellationToken);
+        await StartProjectAsync(ServiceDefinition.Gateway, ports, cancellationToken);
+        GatewayUri = new Uri($"http://localhost:{ports[ServiceDefinition.Gateway.ResourceName]}");
     }
 
     private async Task StartProjectAsync(ServiceDefinition service, IReadOnlyDictionary<string, int> ports, CancellationToken cancellationToken)

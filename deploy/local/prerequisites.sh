@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the local system and the tests need and are missing: PostgreSQL server binaries, RabbitMQ,
 # Node.js (for the S3 server) and the S3 server's npm packages,
-# GTK 3 and OpenCV's data files (photo standardisation). Safe to run again: it installs only what is missing.
+# GTK 3 and OpenCV's data files (photo standardisation), Chromium and a CJK font (browser tests of the pages). Safe to run again: it installs only what is missing.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
@@ -14,6 +14,11 @@ command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 # Photo standardisation: OpenCV's official runtime loads libgtk-3.so.0; its Haar cascades come from opencv-data.
 dpkg -s libgtk-3-0 >/dev/null 2>&1 || ls /usr/lib/*/libgtk-3.so.0 >/dev/null 2>&1 || missing+=(libgtk-3-0)
 [ -f /usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml ] || missing+=(opencv-data)
+# Browser tests of web/: Debian's Chromium (driven by Playwright through ExecutablePath; no browser download) and its
+# driver, and a CJK font so Chinese pages render (and their screenshots read) as people see them.
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || missing+=(fonts-wqy-zenhei)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "prerequisites: installing ${missing[*]}"

@@ -84,6 +84,8 @@ public static class GatewayServiceExtensions
             AuthorizationPolicy = AnonymousPolicy,
             Order = int.MaxValue,
             Match = new RouteMatch { Path = "/{**page}" },
+            // The pages build absolute links and redirects (sign-in) from the Host the browser used, not the web pod's.
+            Transforms = [new Dictionary<string, string> { ["RequestHeaderOriginalHost"] = "true" }],
         });
         if (web is not null)
         {

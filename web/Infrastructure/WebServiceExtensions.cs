@@ -48,6 +48,11 @@ public static class WebServiceExtensions
 
     public static WebApplication UseCaptureWeb(this WebApplication app)
     {
+        // Reached only through the gateway (network policy): its X-Forwarded-Proto says whether the browser used https.
+        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto };
+        forwarded.KnownIPNetworks.Clear();
+        forwarded.KnownProxies.Clear();
+        app.UseForwardedHeaders(forwarded);
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);

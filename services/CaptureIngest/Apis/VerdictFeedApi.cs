@@ -53,6 +53,9 @@ public static class VerdictFeedApi
         http.Response.Headers.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
+        // A first line at once: proxies (YARP, nginx) pass the headers on only with the first bytes of the body, and a
+        // client must not wait for the first heartbeat to know it is connected. retry: how soon browsers reconnect.
+        await http.Response.WriteAsync(": connected\nretry: 2000\n\n", ct);
         await http.Response.Body.FlushAsync(ct);
 
         // What changed since the client's last event (or since now): versions already sent are not sent again.
