@@ -72,23 +72,23 @@ public static class GatewayServiceExtensions
         // Everything that is not an API, the token issuer or health is a page of the web app (resource "web"): the
         // gateway stays the only public entry. Lowest priority, anonymous here (the web app signs people in itself).
         var web = builder.Configuration[$"services:{WebResourceName}:http:0"] ?? builder.Configuration[$"services:{WebResourceName}:https:0"];
-        clusters.Add(new ClusterConfig
-        {
-            ClusterId = WebResourceName,
-            Destinations = web is null ? new Dictionary<string, DestinationConfig>() : new Dictionary<string, DestinationConfig> { ["primary"] = new() { Address = web } },
-        });
-        routes.Add(new RouteConfig
-        {
-            RouteId = WebResourceName,
-            ClusterId = WebResourceName,
-            AuthorizationPolicy = AnonymousPolicy,
-            Order = int.MaxValue,
-            Match = new RouteMatch { Path = "/{**page}" },
-            // The pages build absolute links and redirects (sign-in) from the Host the browser used, not the web pod's.
-            Transforms = [new Dictionary<string, string> { ["RequestHeaderOriginalHost"] = "true" }],
-        });
         if (web is not null)
         {
+            clusters.Add(new ClusterConfig
+            {
+                ClusterId = WebResourceName,
+                Destinations = new Dictionary<string, DestinationConfig> { ["primary"] = new() { Address = web } },
+            });
+            routes.Add(new RouteConfig
+            {
+                RouteId = WebResourceName,
+                ClusterId = WebResourceName,
+                AuthorizationPolicy = AnonymousPolicy,
+                Order = int.MaxValue,
+                Match = new RouteMatch { Path = "/{**page}" },
+                // The pages build absolute links and redirects (sign-in) from the Host the browser used, not the web pod's.
+                Transforms = [new Dictionary<string, string> { ["RequestHeaderOriginalHost"] = "true" }],
+            });
             health.Add(new HealthCheckRegistration(
                 WebResourceName,
                 sp => new DownstreamHealthCheck(sp.GetRequiredService<IHttpClientFactory>(), web),

@@ -24,8 +24,8 @@ public sealed class SystemLifecycleTests
         var ports = system.Ports;
         try
         {
-            // postgres, s3, rabbitmq + its epmd, five services, the payment provider simulator and the gateway
-            Assert.Equal(11, pids.Count);
+            // postgres, s3, rabbitmq + its epmd, five services, the payment provider simulator, the web app and the gateway
+            Assert.Equal(12, pids.Count);
             Assert.All(pids, pid => Assert.True(ManagedProcess.IsAlive(pid), $"process {pid} should be running"));
             Assert.All(ports, port => Assert.True(Network.IsListening(port), $"port {port} should be listening"));
 
