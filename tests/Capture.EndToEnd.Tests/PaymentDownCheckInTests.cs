@@ -16,6 +16,7 @@ namespace Capture.EndToEnd.Tests;
 /// with the payment process killed a student who paid is checked in at once, and one who did not is refused as unpaid
 /// at once (no call to Payment waits for a timeout). A system of its own, because this test kills one of its services.
 /// </summary>
+[Collection(nameof(OwnSystems))]
 public sealed class PaymentDownCheckInTests(SystemFixture fixture) : IClassFixture<SystemFixture>
 {
     [Fact]
@@ -100,3 +101,7 @@ public sealed class PaymentDownCheckInTests(SystemFixture fixture) : IClassFixtu
         Assert.True(unpaidWatch.Elapsed < TimeSpan.FromSeconds(3), $"the unpaid refusal took {unpaidWatch.Elapsed.TotalMilliseconds:F0} ms with Payment down");
     }
 }
+
+/// <summary>Tests that start a system of their own run one after the other, beside the shared one, not all at once (2 cores).</summary>
+[CollectionDefinition(nameof(OwnSystems))]
+public sealed class OwnSystems;

@@ -77,7 +77,7 @@ public sealed class VerdictAndChoiceTests(AgentSystemFixture fixture)
         await agent.TypeAsync("学院同意提前拍摄");
         await Watching(agent, Eventually.TrueAsync(() => CurrentShootNumber(h) is not null, Patience, "the admission by override"));
         var shootNumber = CurrentShootNumber(h)!;
-        Assert.Contains(student.Name, agent.Output, StringComparison.Ordinal);
+        await Watching(agent, Eventually.TrueAsync(() => agent.Output.Contains(student.Name, StringComparison.Ordinal), Patience, "the student's name on screen"));
 
         // The override check-in is real: a shot now is bound to the student on the server.
         await h.Camera.ShootAsync(TestImages.Jpeg());
