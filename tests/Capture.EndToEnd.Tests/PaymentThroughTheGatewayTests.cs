@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Capture.Registration.Tests;
 using Capture.ServiceDefaults.Security;
 using Capture.Testing;
+using static Capture.EndToEnd.Tests.PaymentSteps;
 
 namespace Capture.EndToEnd.Tests;
 
@@ -98,31 +99,5 @@ public sealed class PaymentThroughTheGatewayTests(SystemFixture fixture)
         }, TimeSpan.FromSeconds(30), "Scheduling to count the refunded student unpaid");
     }
 
-    private async Task PayAsync(HttpClient student)
-    {
-        var order = await OrderAsync(student, "pending");
-        using var online = await student.PostAsync($"/api/payment/me/orders/{order.GetProperty("id").GetGuid()}/online", null);
-        Assert.True(online.IsSuccessStatusCode, await online.Content.ReadAsStringAsync());
-        var codeUrl = (await online.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("codeUrl").GetString()!;
-        Assert.StartsWith("weixin://wxpay/bizpayurl?pr=", codeUrl, StringComparison.Ordinal);
-        using var phone = new HttpClient { BaseAddress = fixture.System.ServiceUri("payment-provider") };
-        using var paid = await phone.PostAsync($"/sim/pay/{codeUrl[(codeUrl.IndexOf("pr=", StringComparison.Ordinal) + 3)..]}", null);
-        Assert.True(paid.IsSuccessStatusCode, await paid.Content.ReadAsStringAsync());
-    }
-
-    private static async Task<JsonElement?> OrderOrNullAsync(HttpClient student)
-    {
-        var orders = await student.GetFromJsonAsync<JsonElement>("/api/payment/me/orders");
-        return orders.GetArrayLength() == 1 ? orders[0] : null;
-    }
-
-    private static async Task<JsonElement> OrderAsync(HttpClient student, string status) =>
-        (await Eventually.GetAsync(() => OrderOrNullAsync(student), o => o?.GetProperty("status").GetString() == status, TimeSpan.FromSeconds(30), $"an order {status}"))!.Value;
-
-    private static async Task<Guid> PostAsync(HttpClient client, string path, object body)
-    {
-        using var response = await CampaignArrival.SendAsync(() => client.PostAsJsonAsync(path, body));
-        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-    }
+    private Task PayAsync(HttpClient student) => PaymentSteps.PayAsync(fixture.System, student);
 }

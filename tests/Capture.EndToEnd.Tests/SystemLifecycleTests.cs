@@ -5,6 +5,7 @@ using Capture.Testing;
 namespace Capture.EndToEnd.Tests;
 
 /// <summary>The AppHost's promise: everything it starts, it stops, leaving no process and no listening port.</summary>
+[Collection(nameof(OwnSystems))]
 public sealed class SystemLifecycleTests
 {
     [Fact]

@@ -16,8 +16,8 @@ namespace Capture.EndToEnd.Tests;
 /// <summary>
 /// Registration and Verification together through the gateway: a student approved in Registration gets a verification
 /// task when their photo is accepted (the test stores the standardised photo and publishes PhotoAccepted, as
-/// CaptureIngest does once its standardisation worker is wired), disputes the name, gets it corrected in Registration,
-/// verifies the new data, and the school downloads a CHSI batch named by the ID number Registration holds.
+/// CaptureIngest does once its standardisation worker is wired), disputes the name, which becomes a correction request
+/// in Registration; the student gives the correct name, the school approves, the task reopens, the student verifies the new data, and the school downloads a CHSI batch named by the ID number Registration holds.
 /// </summary>
 [Collection(nameof(WholeSystem))]
 public sealed class VerificationThroughTheGatewayTests(SystemFixture fixture)
@@ -65,10 +65,17 @@ public sealed class VerificationThroughTheGatewayTests(SystemFixture fixture)
         Assert.Equal(row.Name, task[0].GetProperty("data").GetProperty("name").GetString());
 
         (await student.PostAsJsonAsync($"/api/verification/me/tasks/{id}/dispute", new { kind = "data", fields = new[] { "name" } })).EnsureSuccessStatusCode();
+
+        // The dispute reaches Registration as a correction request the school sees; the student gives the correct name.
+        var requested = await Eventually.GetAsync(
+            async () => await admin.GetFromJsonAsync<JsonElement>($"/api/registration/campaigns/{campaign}/corrections?status=requested"),
+            c => c.GetArrayLength() == 1, TimeSpan.FromSeconds(60), "the correction request from the dispute");
+        Assert.Equal(("name", id), (requested[0].GetProperty("field").GetString(), requested[0].GetProperty("registrationId").GetGuid()));
         using var correction = await student.PostAsJsonAsync($"/api/registration/me/registrations/{id}/corrections",
             new { field = "name", newValue = "欧阳娜娜", reason = "错字", documentReference = "户口本复印件已交学院" });
         Assert.True(correction.IsSuccessStatusCode, await correction.Content.ReadAsStringAsync());
         var correctionId = (await correction.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal(requested[0].GetProperty("id").GetGuid(), correctionId);
         (await admin.PostAsJsonAsync($"/api/registration/corrections/{correctionId}/approve", new { })).EnsureSuccessStatusCode();
 
         var reopened = await Eventually.GetAsync(

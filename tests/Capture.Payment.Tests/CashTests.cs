@@ -85,7 +85,7 @@ public sealed class CashTests(PaymentApp app) : IClassFixture<PaymentApp>
     }
 
     [Fact]
-    public async Task Vouchers_list_per_college_as_json_and_as_a_printable_csv()
+    public async Task Vouchers_list_per_college_as_json_and_as_a_printable_csv_or_xlsx()
     {
         var world = new PaymentWorld(app);
         var law = await world.ApproveAsync(3000, "law");
@@ -112,6 +112,18 @@ public sealed class CashTests(PaymentApp app) : IClassFixture<PaymentApp>
         Assert.Contains("张三", text);
         Assert.Contains(voucher.VoucherNumber, text);
         Assert.DoesNotContain(med.StudentNumber, text);
+
+        // The same list as a workbook: one sheet, the header, the college's voucher only, numbers kept as text.
+        using var xlsx = await staff.GetAsync($"{Prefix}/vouchers?campaignId={world.CampaignId}&format=xlsx");
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx.Content.Headers.ContentType?.MediaType);
+        var workbook = new NPOI.XSSF.UserModel.XSSFWorkbook(new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync()));
+        var sheet = workbook.GetSheetAt(0);
+        Assert.Equal(1, sheet.LastRowNum);
+        Assert.Equal(["凭证号", "学号", "姓名"], Enumerable.Range(0, 3).Select(i => sheet.GetRow(0).GetCell(i).StringCellValue));
+        Assert.Equal([voucher.VoucherNumber, law.StudentNumber, "张三"], Enumerable.Range(0, 3).Select(i => sheet.GetRow(1).GetCell(i).StringCellValue));
+        Assert.Equal(NPOI.SS.UserModel.CellType.String, sheet.GetRow(1).GetCell(1).CellType);
+        using var bad = await staff.GetAsync($"{Prefix}/vouchers?campaignId={world.CampaignId}&format=pdf");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
 
         using var student = world.Student(law);
         var mine = await student.GetFromJsonAsync<List<OrderView>>($"{Prefix}/me/orders");

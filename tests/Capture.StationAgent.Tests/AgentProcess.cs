@@ -42,7 +42,7 @@ public sealed class AgentProcess : IDisposable
             "--dev-venue", h.Day.Venue.ToString(),
             "--dev-school", h.Day.School,
             "--dev-subject", "photographer",
-            "--session", h.Day.Session.ToString(),
+            "--session", (h.Options.SessionId ?? h.Day.Session).ToString(),
             "--stable-ms", "400",
         })
         {

@@ -21,6 +21,8 @@ public sealed class CaptureDay
 
     public required Guid Session { get; init; }
 
+    public required Guid CaptureDayId { get; init; }
+
     public required IReadOnlyList<Guid> Stations { get; init; }
 
     public required IReadOnlyList<string> StationCodes { get; init; }
@@ -100,7 +102,7 @@ public sealed class CaptureDay
                 TimeSpan.FromSeconds(30), "StationOpened to reach CaptureIngest");
         }
 
-        return new CaptureDay { School = school, Venue = venue, Session = session, Stations = stationIds, StationCodes = codes, Students = list };
+        return new CaptureDay { School = school, Venue = venue, Session = session, CaptureDayId = day, Stations = stationIds, StationCodes = codes, Students = list };
     }
 
     public string OperatorToken() => TestTokens.For(CaptureRoles.StationOperator, school: School, venue: Venue.ToString());
@@ -130,6 +132,13 @@ public sealed class CaptureDay
             return true;
         }, TimeSpan.FromSeconds(30), "a check-in");
         return shootNumber!;
+    }
+
+    /// <summary>Another session at the venue that day, from <paramref name="start"/> to <paramref name="end"/> (added after the plan: nobody is allocated to it).</summary>
+    public async Task<Guid> AddSessionAsync(AgentSystemFixture fixture, string start, string end)
+    {
+        using var admin = fixture.CreateClient(TestTokens.For(CaptureRoles.SchoolAdmin, school: School));
+        return await PostAsync(admin, "/api/scheduling/sessions", new { captureDayId = CaptureDayId, venueId = Venue, start, end });
     }
 
     private static async Task<Guid> PostAsync(HttpClient client, string path, object body)

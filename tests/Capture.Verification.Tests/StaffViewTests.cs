@@ -117,6 +117,49 @@ public sealed class StaffViewTests(VerificationApp app) : IClassFixture<Verifica
     }
 
     [Fact]
+    public async Task The_print_list_with_thumbnails_shows_each_standardised_photo_in_its_row_says_which_is_missing_and_is_audited()
+    {
+        var school = VerificationApp.NewSchool();
+        var campaign = Guid.NewGuid();
+        var students = new[] { await app.ApproveAsync(school, "law", campaign), await app.ApproveAsync(school, "law", campaign), await app.ApproveAsync(school, "law", campaign) };
+        var photos = new Dictionary<string, byte[]>();
+        foreach (var s in students[..2])
+        {
+            photos[s.StudentNumber] = (await app.AcceptPhotoAsync(s, TestPhotos.Standard())).Jpeg;
+        }
+
+        await app.AcceptPhotoAsync(students[2], store: false); // accepted, but not in storage
+
+        using var staff = app.CollegeStaff(school, "law");
+        using var response = await staff.GetAsync($"/api/verification/campaigns/{campaign}/print-list.xlsx?thumbnails=true&college=law");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var workbook = new XSSFWorkbook(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
+        var sheet = (XSSFSheet)workbook.GetSheetAt(0);
+        Assert.Equal("照片", sheet.GetRow(0).GetCell(7).StringCellValue);
+        var pictures = ((XSSFDrawing)sheet.GetDrawingPatriarch()).GetShapes().OfType<XSSFPicture>()
+            .ToDictionary(p => sheet.GetRow(p.ClientAnchor.Row1).GetCell(2).StringCellValue, p => p.PictureData.Data);
+        Assert.Equal(photos.Keys.Order(StringComparer.Ordinal), pictures.Keys.Order(StringComparer.Ordinal));
+        Assert.All(photos, p => Assert.Equal(p.Value, pictures[p.Key]));
+        Assert.All(pictures.Keys, n => Assert.Equal(7, ((XSSFDrawing)sheet.GetDrawingPatriarch()).GetShapes().OfType<XSSFPicture>().First(p => sheet.GetRow(p.ClientAnchor.Row1).GetCell(2).StringCellValue == n).ClientAnchor.Col1));
+        var missingRow = Enumerable.Range(1, sheet.LastRowNum).Select(sheet.GetRow).Single(r => r.GetCell(2).StringCellValue == students[2].StudentNumber);
+        Assert.StartsWith("照片缺失", missingRow.GetCell(7).StringCellValue, StringComparison.Ordinal);
+
+        // Every photo put into the list is a photo handed out: in the audit, by whom.
+        using var admin = app.Admin(school);
+        foreach (var s in students[..2])
+        {
+            var audit = await VerificationApp.ReadAsync<List<AuditApi.AccessView>>(await admin.GetAsync($"/api/verification/photo-access?registrationId={s.RegistrationId}"));
+            Assert.Equal("print-list", Assert.Single(audit).What);
+            Assert.StartsWith("college-staff:", audit[0].Actor, StringComparison.Ordinal);
+        }
+
+        // Without thumbnails the list has no pictures and hands out no photo.
+        var plain = new XSSFWorkbook(new MemoryStream(await staff.GetByteArrayAsync($"/api/verification/campaigns/{campaign}/print-list.xlsx?college=law")));
+        Assert.Empty(plain.GetAllPictures());
+        Assert.Equal(7, plain.GetSheetAt(0).GetRow(0).LastCellNum);
+    }
+
+    [Fact]
     public async Task Disputes_to_act_on_show_the_fields_and_comment_and_the_audit_lists_who_saw_a_photo()
     {
         var (school, campaign, law, _) = await SchoolAsync();

@@ -32,7 +32,7 @@ public static class CashApi
             .WithSummary("Confirms a submitted batch: the amount received must equal its total.")
             .RequireRoles(CaptureRoles.SchoolAdmin);
         group.MapGet("/vouchers", VouchersAsync).WithName("ListVouchers")
-            .WithSummary("Paid vouchers (拍照凭证) in the caller's scope, by college; format=csv gives a printable UTF-8 list.")
+            .WithSummary("Paid vouchers (拍照凭证) in the caller's scope, by college; format=csv (UTF-8 with BOM) or format=xlsx gives a printable list.")
             .RequireRoles(CaptureRoles.CollegeStaff, CaptureRoles.SchoolAdmin, CaptureRoles.Ops);
         return group;
     }
@@ -205,9 +205,9 @@ public static class CashApi
             return Problems.MissingClaim(claim);
         }
 
-        if (format is not (null or "json" or "csv"))
+        if (format is not (null or "json" or "csv" or "xlsx"))
         {
-            return Problems.Invalid("format", "Use json (the default) or csv.");
+            return Problems.Invalid("format", "Use json (the default), csv or xlsx.");
         }
 
         if (collegeCode is { Length: > 32 })
@@ -231,23 +231,19 @@ public static class CashApi
         var list = orders
             .Select(o => new VoucherView(o.VoucherNumber!, o.CampaignId, o.CollegeCode, o.CollegeName, o.ClassName, o.StudentNumber, o.StudentName, o.AmountFen, o.Method!, o.PaidAt!.Value, CampaignFee.ItemsOf(o, fees.GetValueOrDefault(o.CampaignId))))
             .ToList();
-        if (format != "csv")
+        if (format is null or "json")
         {
             return TypedResults.Ok(list);
         }
 
-        var csv = new StringBuilder("凭证号,学号,姓名,学院,班级,金额(元),项目,方式,缴费时间\r\n");
-        foreach (var v in list)
+        var rows = list.Select(v => new[]
         {
-            csv.Append(string.Join(',', new[]
-            {
-                v.VoucherNumber, v.StudentNumber, v.StudentName, v.CollegeName, v.ClassName ?? "", Money.Yuan(v.AmountFen),
-                string.Join(" + ", v.Items.Select(i => $"{i.Name} {Money.Yuan(i.AmountFen)}")), v.Method, ShanghaiTime.ToLocal(v.PaidAt).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture),
-            }.Select(Csv.Field))).Append("\r\n");
-        }
-
-        // With a BOM, so that Excel opens the Chinese names as UTF-8.
-        return TypedResults.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray(), "text/csv; charset=utf-8", "vouchers.csv");
+            v.VoucherNumber, v.StudentNumber, v.StudentName, v.CollegeName, v.ClassName ?? "", Money.Yuan(v.AmountFen),
+            string.Join(" + ", v.Items.Select(i => $"{i.Name} {Money.Yuan(i.AmountFen)}")), v.Method, ShanghaiTime.ToLocal(v.PaidAt).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+        });
+        return format == "xlsx"
+            ? TypedResults.File(VoucherList.Xlsx(rows), VoucherList.XlsxContentType, "vouchers.xlsx")
+            : TypedResults.File(VoucherList.Csv(rows), "text/csv; charset=utf-8", "vouchers.csv");
     }
 
     private static async Task<RemittanceView> ViewAsync(PaymentDbContext db, Guid id, CancellationToken ct)

@@ -7,7 +7,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Capture.Registration.Apis;
 
-public sealed record CorrectionDecision(string? Note);
+/// <summary>
+/// A decision on a correction: the note the student sees (required to reject). Approving a correction requested at
+/// verification (status <c>requested</c>, no value yet) takes the correct value here (and the ID type with an ID number).
+/// </summary>
+public sealed record CorrectionDecision(string? Note, string? NewValue = null, string? IdType = null);
 
 /// <summary>Correction requests for staff: the college and school see them; the school admin decides name and ID number changes.</summary>
 public static class CorrectionsApi
@@ -19,10 +23,10 @@ public static class CorrectionsApi
             .RequireRoles(CaptureRoles.SchoolAdmin, CaptureRoles.CollegeStaff);
         var group = app.MapGroup(RegistrationDbContext.RoutePrefix + "/corrections/{correctionId:guid}").WithTags("Corrections").RequireRoles(CaptureRoles.SchoolAdmin);
         group.MapPost("/approve", (Guid correctionId, CorrectionDecision? body, ClaimsPrincipal user, RegistrationDbContext db, TimeProvider clock, CancellationToken ct) =>
-                DecideAsync(correctionId, approve: true, body?.Note, user, db, clock, ct))
-            .WithName("ApproveCorrection").WithSummary("Approve a name or ID number correction: the registration changes, with history.");
+                DecideAsync(correctionId, approve: true, body, user, db, clock, ct))
+            .WithName("ApproveCorrection").WithSummary("Approve a name or ID number correction: the registration changes, with history. A correction requested at verification needs newValue (and idType for an ID number), unless it names a roster field, which is closed once the roster has changed it.");
         group.MapPost("/reject", (Guid correctionId, CorrectionDecision? body, ClaimsPrincipal user, RegistrationDbContext db, TimeProvider clock, CancellationToken ct) =>
-                DecideAsync(correctionId, approve: false, body?.Note, user, db, clock, ct))
+                DecideAsync(correctionId, approve: false, body, user, db, clock, ct))
             .WithName("RejectCorrection").WithSummary("Reject a correction, with a note the student sees.");
         return app;
     }
@@ -52,8 +56,9 @@ public static class CorrectionsApi
     }
 
     private static async Task<Results<Ok<CorrectionView>, ValidationProblem, ProblemHttpResult>> DecideAsync(
-        Guid correctionId, bool approve, string? note, ClaimsPrincipal user, RegistrationDbContext db, TimeProvider clock, CancellationToken ct)
+        Guid correctionId, bool approve, CorrectionDecision? body, ClaimsPrincipal user, RegistrationDbContext db, TimeProvider clock, CancellationToken ct)
     {
+        var note = body?.Note;
         var caller = Caller.From(user);
         var correction = await db.Corrections.FirstOrDefaultAsync(c => c.Id == correctionId && c.SchoolCode == caller.School, ct);
         if (correction is null)
@@ -66,7 +71,7 @@ public static class CorrectionsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["note"] = ["Say why the correction is rejected: the student sees it."] });
         }
 
-        if (correction.Status != CorrectionStatus.Pending)
+        if (correction.Status is not (CorrectionStatus.Pending or CorrectionStatus.Requested))
         {
             var same = correction.Status == (approve ? CorrectionStatus.Applied : CorrectionStatus.Rejected);
             return same ? TypedResults.Ok(CorrectionView.From(correction, fullIdNumber: true)) : Problems.Conflict($"This correction was already decided ({correction.Status}).");
@@ -74,7 +79,34 @@ public static class CorrectionsApi
 
         var r = await db.Registrations.FirstAsync(x => x.Id == correction.RegistrationId, ct);
         var now = clock.GetUtcNow();
-        if (approve)
+        if (approve && correction.Status == CorrectionStatus.Requested)
+        {
+            if (CorrectableField.IsRosterOnly(correction.Field))
+            {
+                if (string.Equals(r.Value(correction.Field), correction.OldValue, StringComparison.Ordinal))
+                {
+                    return Problems.Conflict($"The {correction.Field} comes from the university's system and changes only through the roster: import the student's corrected row, then approve this request to close it.");
+                }
+
+                // The roster changed it already (and published StudentDataCorrected): this closes the request.
+                correction.Decide(approved: true, caller.Actor, note?.Trim() ?? "Corrected through the roster.", now);
+            }
+            else
+            {
+                var (value, idType, errors) = CorrectionValue.Check(correction.Field, body?.NewValue, body?.IdType, r.IdType);
+                if (errors.Count > 0)
+                {
+                    return TypedResults.ValidationProblem(errors);
+                }
+
+                correction.Complete(idType, value!, null, null);
+                if (await Corrections.ApplyAsync(db, correction, r, caller.Actor, now, ct) is { } refusal)
+                {
+                    return Problems.Conflict(refusal);
+                }
+            }
+        }
+        else if (approve)
         {
             // The request was made before the deadline; deciding it afterwards is the school's prerogative.
             if (await Corrections.ApplyAsync(db, correction, r, caller.Actor, now, ct) is { } refusal)

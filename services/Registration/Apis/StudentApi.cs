@@ -133,7 +133,11 @@ public static class StudentApi
 
         var campaign = await db.Campaigns.FirstAsync(c => c.Id == r.CampaignId, ct);
         var now = clock.GetUtcNow();
-        if (campaign.CorrectionRefusal(now) is { } frozen)
+
+        // A correction requested by a data dispute at verification is answered even after the correction deadline:
+        // the student found the error in what goes to CHSI, which is what the deadline protects.
+        var requested = await db.Corrections.FirstOrDefaultAsync(c => c.RegistrationId == r.Id && c.Field == field && c.Status == CorrectionStatus.Requested, ct);
+        if (requested is null && campaign.CorrectionRefusal(now) is { } frozen)
         {
             return Problems.Conflict(frozen);
         }
@@ -148,8 +152,18 @@ public static class StudentApi
             return Problems.Conflict($"A correction of {field} is already waiting for the school's decision.");
         }
 
-        var correction = Correction.Request(r, field!, idType, value!, body.Reason!.Trim(), body.DocumentReference?.Trim(), Caller.From(user).Actor, now);
-        db.Corrections.Add(correction);
+        Correction correction;
+        if (requested is not null)
+        {
+            requested.Complete(idType, value!, body.Reason, body.DocumentReference?.Trim());
+            correction = requested;
+        }
+        else
+        {
+            correction = Correction.Request(r, field!, idType, value!, body.Reason!.Trim(), body.DocumentReference?.Trim(), Caller.From(user).Actor, now);
+            db.Corrections.Add(correction);
+        }
+
         if (!CorrectableField.NeedsSchoolApproval(field!) && await Corrections.ApplyAsync(db, correction, r, Caller.From(user).Actor, now, ct) is { } refusal)
         {
             return Problems.Conflict(refusal);

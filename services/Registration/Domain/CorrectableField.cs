@@ -16,4 +16,27 @@ public static class CorrectableField
     public static IReadOnlyList<string> All { get; } = [Name, IdNumber, Major, ClassName, Campus];
 
     public static bool NeedsSchoolApproval(string field) => field is Name or IdNumber;
+
+    /// <summary>
+    /// Fields a student may dispute at verification but that change only through the roster (the university's
+    /// system): a correction request of one is closed once the roster carries a new value.
+    /// </summary>
+    public static IReadOnlyList<string> RosterOnly { get; } = ["studentNumber", "degreeLevel", "studyMode", "collegeCode"];
+
+    public static bool IsRosterOnly(string field) => RosterOnly.Contains(field);
+
+    /// <summary>
+    /// The registration field a field named in Verification's data dispute (<c>VerificationDisputed.Fields</c>) is
+    /// corrected by; null for a name Registration does not know. The ID type is corrected with the ID number.
+    /// </summary>
+    public static string? FromVerification(string field) => field switch
+    {
+        "name" => Name,
+        "idNumber" or "idType" => IdNumber,
+        "studentNumber" => "studentNumber",
+        "degreeLevel" => "degreeLevel",
+        "studyMode" => "studyMode",
+        "college" => "collegeCode",
+        _ => null,
+    };
 }

@@ -56,6 +56,47 @@ public sealed class Correction
             RequestedAt = now,
         };
 
+    public const int MaxReasonLength = 1000;
+
+    /// <summary>Who requests a correction on the student's behalf when they dispute their data at verification.</summary>
+    public const string VerificationActor = "verification";
+
+    /// <summary>
+    /// The student disputed this field at verification (校对): a request the school handles, without the correct
+    /// value yet (the dispute carries field names only).
+    /// </summary>
+    public static Correction RequestAtVerification(StudentRegistration registration, string field, int round, DateTimeOffset disputedAt) =>
+        new()
+        {
+            RegistrationId = registration.Id,
+            CampaignId = registration.CampaignId,
+            SchoolCode = registration.SchoolCode,
+            CollegeCode = registration.CollegeCode,
+            Field = field,
+            OldValue = registration.Value(field),
+            Reason = $"Disputed by the student at verification (round {round}): what goes to CHSI is wrong.",
+            Status = CorrectionStatus.Requested,
+            RequestedBy = VerificationActor,
+            RequestedAt = disputedAt,
+        };
+
+    public bool FromVerification => RequestedBy == VerificationActor;
+
+    /// <summary>The correct value of a correction requested at verification: it now waits for the school's decision like any other.</summary>
+    public void Complete(string? newIdType, string newValue, string? reason, string? document)
+    {
+        NewIdType = newIdType;
+        NewValue = newValue;
+        if (!string.IsNullOrWhiteSpace(reason))
+        {
+            var text = $"Disputed at verification: {reason.Trim()}";
+            Reason = text.Length > MaxReasonLength ? text[..MaxReasonLength] : text;
+        }
+
+        DocumentReference = document ?? DocumentReference;
+        Status = CorrectionStatus.Pending;
+    }
+
     public void Decide(bool approved, string by, string? note, DateTimeOffset now)
     {
         Status = approved ? CorrectionStatus.Applied : CorrectionStatus.Rejected;

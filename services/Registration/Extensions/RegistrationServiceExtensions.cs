@@ -12,7 +12,11 @@ public static class RegistrationServiceExtensions
     public static IHostApplicationBuilder AddRegistrationServices(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<RegistrationDbContext>(RegistrationDbContext.DatabaseName, RegistrationDbContext.SchemaName);
-        builder.AddServiceMessaging(bus => bus.AddConsumer<PhotoAcceptedConsumer>());
+        builder.AddServiceMessaging(bus =>
+        {
+            bus.AddConsumer<PhotoAcceptedConsumer>();
+            bus.AddConsumer<VerificationDisputedConsumer>();
+        });
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(CaptureCodeKey.CreateSigner(builder.Configuration, builder.Environment));
         builder.Services.AddScoped<RosterImporter>();

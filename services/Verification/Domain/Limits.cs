@@ -22,4 +22,7 @@ public static class Limits
     public const long MaxBodyBytes = 16 * 1024;
 
     public const int MaxPageSize = 1000;
+
+    /// <summary>Most students in one print list with thumbnails (the workbook, 20–40 KB a photo, is built in memory).</summary>
+    public const int PrintListThumbnails = 2000;
 }

@@ -2,6 +2,7 @@ using System.Text;
 using Capture.ServiceDefaults.Security;
 using Capture.ServiceDefaults.Time;
 using Capture.Verification.Domain;
+using NPOI.SS.UserModel;
 using NPOI.XSSF.UserModel;
 
 namespace Capture.Verification.Infrastructure;
@@ -35,8 +36,16 @@ public static class TaskLists
 
     private static readonly string[] PrintHeader = ["序号", "学院", "学号", "姓名", "培养层次", "照片文件名", "校对状态"];
 
-    /// <summary>A college's print list for diplomas (one sheet per college): name, student number and the photo's file name, in student-number order.</summary>
-    public static byte[] PrintList(IEnumerable<VerificationTask> tasks)
+    private const int ThumbnailColumn = 7;
+
+    public const string XlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    /// <summary>
+    /// A college's print list for diplomas (one sheet per college): name, student number and the photo's file name, in
+    /// student-number order; with <paramref name="thumbnails"/> (standardised JPEGs by registration id) a last column
+    /// shows each photo, scaled into its cell (3:4), or says that it is missing.
+    /// </summary>
+    public static byte[] PrintList(IEnumerable<VerificationTask> tasks, IReadOnlyDictionary<Guid, byte[]>? thumbnails = null)
     {
         var workbook = new XSSFWorkbook();
         foreach (var college in tasks.GroupBy(t => (t.CollegeCode, t.CollegeName)).OrderBy(g => g.Key.CollegeCode, StringComparer.Ordinal))
@@ -55,6 +64,13 @@ public static class TaskLists
                 header.CreateCell(i).SetCellValue(PrintHeader[i]);
             }
 
+            var drawing = thumbnails is null ? null : sheet.CreateDrawingPatriarch();
+            if (thumbnails is not null)
+            {
+                header.CreateCell(ThumbnailColumn).SetCellValue("照片");
+                sheet.SetColumnWidth(ThumbnailColumn, 10 * 256); // about 75 px wide: 3:4 with the row height below
+            }
+
             var r = 1;
             foreach (var t in college.OrderBy(t => t.StudentNumber, StringComparer.Ordinal))
             {
@@ -66,6 +82,20 @@ public static class TaskLists
                 row.CreateCell(4).SetCellValue(t.DegreeLevel ?? "");
                 row.CreateCell(5).SetCellValue(ExportNaming.FileName(ExportNaming.StudentNumber, t.IdNumber, t.StudentNumber) ?? "");
                 row.CreateCell(6).SetCellValue(t.State.Kebab());
+                if (thumbnails is not null)
+                {
+                    row.HeightInPoints = 75; // 100 px
+                    if (thumbnails.TryGetValue(t.RegistrationId, out var jpeg))
+                    {
+                        var picture = workbook.AddPicture(jpeg, PictureType.JPEG);
+                        drawing!.CreatePicture(new XSSFClientAnchor(0, 0, 0, 0, ThumbnailColumn, r, ThumbnailColumn + 1, r + 1), picture);
+                    }
+                    else
+                    {
+                        row.CreateCell(ThumbnailColumn).SetCellValue("照片缺失 / photo missing");
+                    }
+                }
+
                 r++;
             }
         }
