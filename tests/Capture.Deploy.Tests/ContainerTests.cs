@@ -43,7 +43,7 @@ public sealed class ContainerTests
         foreach (var overlay in Repo.Overlays)
         {
             foreach (var deployment in Rendered.Of(overlay).OfKind("Deployment")
-                .Where(d => (string?)d["metadata"]?["labels"]?["app.kubernetes.io/component"] is "service" or "gateway" or "worker"))
+                .Where(d => (string?)d["metadata"]?["labels"]?["app.kubernetes.io/component"] is "service" or "gateway" or "web" or "worker"))
             {
                 Assert.Equal("1654", (string?)Manifests.PodSpec(deployment)?["securityContext"]?["runAsUser"]);
             }
@@ -61,7 +61,7 @@ public sealed class ContainerTests
     }
 
     [Fact]
-    public void Projects_outside_services_and_gateway_build_no_image()
+    public void Projects_outside_services_gateway_and_web_build_no_image()
     {
         var evaluated = Evaluate("tests/Capture.Testing/Capture.Testing.csproj");
         Assert.Equal(string.Empty, (string?)evaluated["Properties"]!["ContainerRepository"]);

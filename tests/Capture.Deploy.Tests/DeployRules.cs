@@ -13,7 +13,10 @@ public static class DeployRules
     public const string CriticalPriority = "capture-day-critical";
 
     /// <summary>Capture's own workloads: the pods that run our images (the collector and operators' pods are not ours).</summary>
-    public static readonly string[] CaptureDayCritical = ["gateway", "scheduling", "capture-ingest-api"];
+    public static readonly string[] CaptureDayCritical = ["gateway", "web", "scheduling", "capture-ingest-api"];
+
+    /// <summary>The Blazor Web App's Deployment (resource <c>web</c>).</summary>
+    public const string WebApp = "web";
 
     public const string StandardisationQueue = "capture-ingest-photo-uploaded";
 
@@ -40,6 +43,7 @@ public static class DeployRules
         .. IngestWorkersScaleOnTheQueue(objects),
         .. EdgeIsTlsAndDefaultDeny(objects),
         .. ConsumersUseQuorumQueues(objects),
+        .. WebRunsOneReplica(objects),
     ];
 
     public static IEnumerable<JsonObject> Workloads(IEnumerable<JsonObject> objects) =>
@@ -346,8 +350,35 @@ public static class DeployRules
             .Where(x => Env(x.c, "Messaging__QuorumQueues") != "true")
             .Select(x => $"{Id(x.w)}: uses the broker without Messaging__QuorumQueues=true");
 
+    /// <summary>
+    /// The web app runs exactly one replica, with no autoscaler: its Data Protection keys (sign-in cookie, antiforgery,
+    /// circuit state) are per process and a Blazor circuit lives in one pod, so a second replica signs people out at
+    /// random until the app shares its keys and the path from the Ingress to the pod keeps a person on one pod
+    /// (deploy/README.md "Web app"). Lift this rule together with those changes.
+    /// </summary>
+    public static IEnumerable<string> WebRunsOneReplica(IReadOnlyList<JsonObject> objects)
+    {
+        var web = objects.FirstOrDefault(o => Kind(o) == "Deployment" && Name(o) == WebApp);
+        if (web is null)
+        {
+            yield return $"Deployment/{WebApp} is missing";
+            yield break;
+        }
+
+        foreach (var scaler in objects.Where(o => Kind(o) is "HorizontalPodAutoscaler" or "ScaledObject"
+            && Text(o["spec"]?["scaleTargetRef"]?["name"]) == WebApp))
+        {
+            yield return $"{Id(scaler)} scales Deployment/{WebApp}; it runs one replica until its Data Protection keys are shared and sessions are sticky";
+        }
+
+        if (Int(web["spec"]?["replicas"]) is { } replicas && replicas != 1)
+        {
+            yield return $"Deployment/{WebApp}: {replicas} replicas; it runs one until its Data Protection keys are shared and sessions are sticky";
+        }
+    }
+
     private static bool IsCapture(JsonObject workload) =>
-        Text(workload["metadata"]?["labels"]?["app.kubernetes.io/component"]) is "service" or "gateway" or "worker" or "migrations";
+        Text(workload["metadata"]?["labels"]?["app.kubernetes.io/component"]) is "service" or "gateway" or "web" or "worker" or "migrations";
 
     private static int? Int(JsonNode? node) =>
         int.TryParse(Text(node), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;

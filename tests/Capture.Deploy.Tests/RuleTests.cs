@@ -134,10 +134,25 @@ public sealed class RuleTests
     public void A_web_project_without_a_deployment_is_noticed()
     {
         Assert.Equal("capture-ingest", Solution.ResourceName("Capture.CaptureIngest"));
-        Assert.Equal(["registration", "scheduling", "payment", "capture-ingest", "verification", "gateway"],
+        Assert.Equal(["registration", "scheduling", "payment", "capture-ingest", "verification", "gateway", "web"],
             Solution.WebProjects().Select(p => p.ResourceName).OrderBy(n => n switch
             {
-                "registration" => 0, "scheduling" => 1, "payment" => 2, "capture-ingest" => 3, "verification" => 4, _ => 5,
+                "registration" => 0, "scheduling" => 1, "payment" => 2, "capture-ingest" => 3, "verification" => 4, "gateway" => 5, _ => 6,
             }));
+    }
+
+    [Fact]
+    public void A_web_app_with_a_second_replica_or_an_autoscaler_is_reported()
+    {
+        var objects = Provider();
+        Assert.Empty(DeployRules.WebRunsOneReplica(objects));
+        objects.Single(o => Kind(o) == "Deployment" && Name(o) == "web")["spec"]!["replicas"] = "2";
+        Assert.Contains("Deployment/web: 2 replicas and no PodDisruptionBudget selects its pods", DeployRules.ReplicatedDeploymentsHavePdbs(objects));
+        var hpa = (JsonObject)objects.Single(o => Kind(o) == "HorizontalPodAutoscaler" && Name(o) == "gateway").DeepClone();
+        hpa["spec"]!["scaleTargetRef"]!["name"] = "web";
+        objects.Add(hpa);
+        var violations = DeployRules.WebRunsOneReplica(objects).ToList();
+        Assert.Contains(violations, v => v.StartsWith("Deployment/web: 2 replicas", StringComparison.Ordinal));
+        Assert.Contains(violations, v => v.StartsWith("HorizontalPodAutoscaler/gateway scales Deployment/web", StringComparison.Ordinal));
     }
 }
