@@ -18,6 +18,8 @@ public static class ProblemDetailsDefaults
 
         problem.Detail ??= context.ProblemDetails.Status switch
         {
+            StatusCodes.Status400BadRequest when problem is HttpValidationProblemDetails =>
+                "Some fields are not acceptable: 'errors' names each one and what to send instead.",
             StatusCodes.Status401Unauthorized => "Sign in first: send a bearer token in the Authorization header.",
             StatusCodes.Status403Forbidden => "Your role or scope does not allow this request.",
             StatusCodes.Status404NotFound => "Nothing exists at this address.",

@@ -4,10 +4,11 @@ using Capture.Registration.Infrastructure;
 using Capture.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Capture.ServiceDefaults.Validation;
 
 namespace Capture.Registration.Apis;
 
-public sealed record CorrectionDecision(string? Note);
+public sealed record CorrectionDecision([PlainText(1000, Multiline = true)] string? Note);
 
 /// <summary>Correction requests for staff: the college and school see them; the school admin decides name and ID number changes.</summary>
 public static class CorrectionsApi
@@ -27,9 +28,14 @@ public static class CorrectionsApi
         return app;
     }
 
-    private static async Task<Results<Ok<List<CorrectionView>>, ProblemHttpResult>> ListAsync(
+    private static async Task<Results<Ok<List<CorrectionView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
         Guid campaignId, string? status, ClaimsPrincipal user, RegistrationDbContext db, CancellationToken ct)
     {
+        if (status is not null && !CorrectionStatus.All.Contains(status))
+        {
+            return Capture.ServiceDefaults.Http.Problems.Invalid("status", $"Use one of: {string.Join(", ", CorrectionStatus.All)}.");
+        }
+
         var caller = Caller.From(user);
         if (await CampaignsApi.FindAsync(db, campaignId, caller, ct) is null)
         {

@@ -223,7 +223,8 @@ public static class PlanApi
         }
 
         var capacity = (await SessionCapacities.OfAsync(db, [session], ct))[session.Id];
-        var taken = await db.Allocations.Where(a => a.SessionId == session.Id && a.Id != except).SumAsync(a => a.ExpectedHeadcount, ct);
+        // In 64 bits: a headcount near int.MaxValue must not wrap around below the capacity.
+        var taken = await db.Allocations.Where(a => a.SessionId == session.Id && a.Id != except).SumAsync(a => (long)a.ExpectedHeadcount, ct);
         return taken + headcount > capacity
             ? Problems.Invalid("expectedHeadcount", $"The session takes {capacity} students and {taken} are allocated: give at most {Math.Max(0, capacity - taken)}, or choose another session.")
             : null;
@@ -311,6 +312,11 @@ public static class PlanApi
             || (user.OwnCollege() is { } own && !string.Equals(own, allocation.CollegeCode, StringComparison.OrdinalIgnoreCase)))
         {
             return Problems.NotFound($"No allocation {allocationId} of your college.");
+        }
+
+        if (request.Count > SessionLimits.MaxClassSlots)
+        {
+            return Problems.Invalid("body", $"Give at most {SessionLimits.MaxClassSlots} classes for one allocation.");
         }
 
         var session = await s.Db.Sessions.FirstAsync(x => x.Id == allocation.SessionId, ct);
