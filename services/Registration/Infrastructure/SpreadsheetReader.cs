@@ -228,6 +228,9 @@ public static class SpreadsheetReader
             Delimiter = ',',
             Quote = '"',
             Escape = '"',
+
+            // Sylvan skips lines starting with '#' as comments by default; a roster's first column may well be "#".
+            Comment = '\0',
             BufferSize = MaxRecordChars,
             MaxBufferSize = MaxRecordChars,
         };
