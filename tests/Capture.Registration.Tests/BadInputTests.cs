@@ -33,7 +33,7 @@ public sealed class BadInputTests(RegistrationServiceFixture fixture) : IClassFi
         var problem = JsonDocument.Parse(text).RootElement;
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
         var errors = problem.GetProperty("errors");
-        var key = errors.EnumerateObject().Select(p => p.Name).FirstOrDefault(k => string.Equals(k, field, StringComparison.OrdinalIgnoreCase));
+        var key = errors.EnumerateObject().Select(p => p.Name).FirstOrDefault(k => string.Equals(k, field, StringComparison.Ordinal));
         Assert.True(key is not null, $"no error for '{field}' in {text}");
         if (messagePart is not null)
         {
