@@ -21,7 +21,7 @@ public static class Paging
             size = maxSize;
         }
 
-        var lastPage = (int.MaxValue / size) + 1;
+        var lastPage = (int)Math.Min(int.MaxValue, ((long)int.MaxValue / size) + 1);
         if (number < 1 || number > lastPage)
         {
             errors["page"] = [$"Pages are numbered from 1 to {lastPage} for a page size of {size}."];
