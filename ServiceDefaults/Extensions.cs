@@ -1,5 +1,6 @@
 using Capture.ServiceDefaults.Http;
 using Capture.ServiceDefaults.Security;
+using Capture.ServiceDefaults.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -143,7 +144,7 @@ public static class Extensions
         return app;
     }
 
-    /// <summary>The middleware every service runs, in order: errors as ProblemDetails, correlation, auth.</summary>
+    /// <summary>The middleware every service runs, in order: errors as ProblemDetails, correlation, auth, query and route text rules.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -152,6 +153,7 @@ public static class Extensions
         app.UseAuthentication();
         app.UseScopeClaims();
         app.UseAuthorization();
+        app.UseQueryAndRouteTextRules();
         return app;
     }
 }

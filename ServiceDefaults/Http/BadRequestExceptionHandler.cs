@@ -99,18 +99,22 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
         return "expected " + Friendly(typeName);
     }
 
-    private static string Friendly(string type) => Unwrap(type).Split('.').Last().TrimEnd('?') switch
+    private static string Friendly(string type) => Unwrap(NotNullable(type)).Split('.').Last().TrimEnd('?') switch
     {
         "Guid" => "GUID such as 3f2504e0-4f89-11d3-9a0c-0305e82c3301",
         "DateOnly" => "date yyyy-MM-dd that exists",
         "TimeOnly" => "time HH:mm between 00:00 and 23:59",
         "DateTimeOffset" or "DateTime" => "date and time in ISO 8601 with an offset",
-        "Int32" or "Int64" or "Int16" => "whole number",
-        "Decimal" or "Double" => "number",
-        "Boolean" => "true or false",
+        "Int32" or "Int64" or "Int16" or "int" or "long" or "short" => "whole number",
+        "Decimal" or "Double" or "decimal" or "double" => "number",
+        "Boolean" or "bool" => "true or false",
         "String" => "string",
         var other => other,
     };
+
+    /// <summary><c>Nullable&lt;int&gt;</c> (how minimal APIs name a query parameter's type) → <c>int</c>.</summary>
+    private static string NotNullable(string type) =>
+        type.StartsWith("Nullable<", StringComparison.Ordinal) && type.EndsWith('>') ? type["Nullable<".Length..^1] : type;
 
     /// <summary><c>System.Nullable`1[System.DateOnly]</c> → <c>System.DateOnly</c>.</summary>
     private static string Unwrap(string type)
@@ -119,6 +123,6 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
         return open >= 0 && type.EndsWith(']') ? type[(open + 1)..^1] : type;
     }
 
-    [GeneratedRegex("""Failed to bind parameter "(?<type>[\w\.\?`\[\]]+) (?<name>\w+)" from "(?<value>[^"]*)".""")]
+    [GeneratedRegex("""Failed to bind parameter "(?<type>[\w\.\?`\[\]<>]+) (?<name>\w+)" from "(?<value>[^"]*)".""")]
     private static partial Regex ParameterPattern();
 }

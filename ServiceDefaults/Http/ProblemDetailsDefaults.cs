@@ -16,12 +16,37 @@ public static class ProblemDetailsDefaults
             problem.Extensions["correlationId"] = correlationId;
         }
 
+        if (problem is HttpValidationProblemDetails validation)
+        {
+            CamelCaseKeys(validation.Errors);
+        }
+
         problem.Detail ??= context.ProblemDetails.Status switch
         {
+            StatusCodes.Status400BadRequest when problem is HttpValidationProblemDetails =>
+                "Some fields are not acceptable: 'errors' names each one and what to send instead.",
             StatusCodes.Status401Unauthorized => "Sign in first: send a bearer token in the Authorization header.",
             StatusCodes.Status403Forbidden => "Your role or scope does not allow this request.",
             StatusCodes.Status404NotFound => "Nothing exists at this address.",
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// Error keys as the JSON names a client sent: .NET's minimal-API validation names C# members (<c>SchoolName</c>,
+    /// <c>request[0].ClassName</c>); our handlers and the JSON use camelCase (<c>schoolName</c>, <c>request[0].className</c>).
+    /// </summary>
+    private static void CamelCaseKeys(IDictionary<string, string[]> errors)
+    {
+        foreach (var key in errors.Keys.ToList())
+        {
+            var camel = string.Join('.', key.Split('.').Select(part => part.Length > 0 && char.IsAsciiLetterUpper(part[0]) ? char.ToLowerInvariant(part[0]) + part[1..] : part));
+            if (camel != key)
+            {
+                var messages = errors[key];
+                errors.Remove(key);
+                errors[camel] = errors.TryGetValue(camel, out var existing) ? [.. existing, .. messages] : messages;
+            }
+        }
     }
 }

@@ -39,6 +39,39 @@ public sealed class CaptureCodeSigner
         return Prefix + Base64Url.EncodeToString(buffer);
     }
 
+    /// <summary>The length of every capture code: the prefix and 48 base64url characters.</summary>
+    public static readonly int Length = Prefix.Length + Base64Url.GetEncodedLength(PayloadLength + MacLength);
+
+    /// <summary>
+    /// Why <paramref name="code"/> cannot be a capture code at all (wrong prefix, length or characters), or null when it
+    /// has a code's shape; no key is needed, so any service can refuse a malformed scan with a 400 before asking anyone.
+    /// </summary>
+    public static string? ShapeProblem(string? code)
+    {
+        code = code?.Trim();
+        if (string.IsNullOrEmpty(code))
+        {
+            return "The capture code is empty: scan the QR code on the student's registration page.";
+        }
+
+        if (!code.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return $"A capture code starts with '{Prefix}'; this scan does not, so it is not a Capture QR code (another QR code on the page, perhaps).";
+        }
+
+        if (code.Length != Length)
+        {
+            return $"A capture code has {Length} characters; this scan has {code.Length}: scan the whole QR code again.";
+        }
+
+        return code.AsSpan(Prefix.Length).ContainsAnyExcept(Base64UrlCharacters)
+            ? "A capture code holds only letters, digits, '-' and '_' after its prefix; this scan has other characters: scan the QR code again."
+            : null;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> Base64UrlCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
     /// <summary>The claim of a genuine code; null for anything this key did not sign (forged, tampered, truncated, not a code).</summary>
     public CaptureCodeClaim? Read(string? code)
     {

@@ -117,7 +117,7 @@ public sealed class CaptureWorld(SchedulingApp app)
         var students = Enumerable.Range(0, count).Select(i =>
         {
             var number = $"{School}{college}{Guid.NewGuid().ToString("N")[..8]}";
-            return new TestStudent(Guid.NewGuid(), number, $"学生{i}", college, className, "CC-" + Guid.NewGuid().ToString("N"));
+            return new TestStudent(Guid.NewGuid(), number, $"学生{i}", college, className, WellFormedCode());
         }).ToList();
         foreach (var s in students)
         {
@@ -131,6 +131,10 @@ public sealed class CaptureWorld(SchedulingApp app)
             what: $"{count} approvals of {college} to reach Scheduling");
         return students;
     }
+
+    /// <summary>A code of a capture code's shape ("C1" + 48 base64url characters) that only the stand-in Registration knows.</summary>
+    public static string WellFormedCode() =>
+        CaptureCodeSigner.Prefix + System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(36));
 
     public async Task PayAsync(TestStudent student, long amountFen)
     {

@@ -18,7 +18,8 @@ namespace Capture.Web.Tests;
 /// A small capture day in Chromium, through the gateway, on the whole running system: a student on a 375 px phone signs
 /// in, confirms, pays by scanning the WeChat QR (the provider simulator stands in for the phone) and sees their capture
 /// code and session; a photographer scans that code at the station screen and sees the shoot number; the ops dashboard,
-/// open all along, shows the check-in within 2 s without a reload; the photo's verdict reaches the station screen live.
+/// open all along, shows the check-in within 2 s without a reload; the photo's verdict reaches the station screen live,
+/// the photographer chooses it, and the student verifies it on the phone.
 /// </summary>
 [Collection(nameof(Pages))]
 public sealed class CaptureDayInTheBrowserTests(SystemFixture system, BrowserFixture browser)
@@ -142,11 +143,29 @@ public sealed class CaptureDayInTheBrowserTests(SystemFixture system, BrowserFix
         var verdict = desk.Locator("[data-test=shot] [data-test=verdict]").First;
         await Expect(verdict).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(合格|不合格)"), new() { Timeout = 60_000 });
         await desk.ScreenshotAsync("station-verdict");
-        if ((await verdict.TextContentAsync())!.StartsWith("合格", StringComparison.Ordinal))
+        await desk.Locator("[data-test=accept]").First.ClickAsync();
+        if ((await verdict.TextContentAsync())!.StartsWith("不合格", StringComparison.Ordinal))
         {
-            await desk.Locator("[data-test=accept]").First.ClickAsync();
-            await Expect(verdict).ToContainTextAsync("✓");
+            // A failed shot is chosen only with the reason it is still right.
+            await desk.Locator("[data-test=accept-reason]").FillAsync("学生已离开，照片经人工确认可用");
+            await desk.Locator("[data-test=accept-reason] ~ button").ClickAsync();
         }
+
+        await Expect(verdict).ToContainTextAsync("✓");
+
+        // The chosen photo reaches Verification: the student sees it with the data that goes to CHSI and confirms once.
+        await Eventually.TrueAsync(async () =>
+        {
+            await phone.ReloadAsync();
+            await phone.WaitForInteractiveAsync();
+            var state = phone.Locator("[data-test=verification-state]");
+            return await state.CountAsync() == 1 && await state.TextContentAsync() == "待核对";
+        }, TimeSpan.FromSeconds(60), "the accepted photo to open the student's verification");
+        await Expect(phone.Locator("[data-test=standard-photo]")).ToBeVisibleAsync();
+        await phone.Locator("[data-test=verify-confirm]").ClickAsync();
+        await Expect(phone.Locator("[data-test=verification-state]")).ToHaveTextAsync("已确认");
+        Assert.True(await phone.FitsWidthAsync(), "the student page scrolls sideways at 375 px");
+        await phone.ScreenshotAsync("student-verified-375");
     }
 
     private static async Task<Guid> PostAsync(HttpClient client, string path, object body)

@@ -268,16 +268,8 @@ public sealed record RemittanceView(Guid Id, Guid CampaignId, string SchoolCode,
 
 public sealed record VoucherView(string VoucherNumber, Guid CampaignId, string CollegeCode, string CollegeName, string? ClassName, string StudentNumber, string StudentName, long AmountFen, string Method, DateTimeOffset PaidAt, IReadOnlyList<FeeItem> Items);
 
-/// <summary>CSV fields: quoted when needed, and a leading = + - @ neutralised so a spreadsheet never runs a name as a formula.</summary>
+/// <summary>CSV fields through the one shared rule (ServiceDefaults <c>CsvText</c>): quoted when needed, formulas defused.</summary>
 public static class Csv
 {
-    public static string Field(string value)
-    {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@')
-        {
-            value = "'" + value;
-        }
-
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
+    public static string Field(string value) => Capture.ServiceDefaults.Export.CsvText.Field(value);
 }

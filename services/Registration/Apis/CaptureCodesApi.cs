@@ -45,6 +45,11 @@ public static class CaptureCodesApi
     private static async Task<Results<Ok<CaptureCodeVerification>, ProblemHttpResult>> VerifyAsync(
         VerifyCaptureCodeRequest body, ClaimsPrincipal user, RegistrationDbContext db, CaptureCodeSigner signer, CancellationToken ct)
     {
+        if (CaptureCodeSigner.ShapeProblem(body.Code) is { } malformed)
+        {
+            return Problems.BadRequest(malformed);
+        }
+
         if (signer.Read(body.Code) is not { } claim)
         {
             return Problems.BadRequest("This is not a capture code issued by Capture (it is damaged, altered or forged): ask the student to open the QR code on their registration page again.");

@@ -4,14 +4,19 @@ using Capture.Registration.Infrastructure;
 using Capture.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Capture.ServiceDefaults.Validation;
 
 namespace Capture.Registration.Apis;
 
 /// <summary>
 /// A decision on a correction: the note the student sees (required to reject). Approving a correction requested at
-/// verification (status <c>requested</c>, no value yet) takes the correct value here (and the ID type with an ID number).
+/// verification (status <c>requested</c>, no value yet) takes the correct value here (and the ID type with an ID number);
+/// the value is checked for its field by <c>CorrectionValue</c>.
 /// </summary>
-public sealed record CorrectionDecision(string? Note, string? NewValue = null, string? IdType = null);
+public sealed record CorrectionDecision(
+    [PlainText(1000, Multiline = true)] string? Note,
+    [PlainText(200)] string? NewValue = null,
+    [PlainText(32)] string? IdType = null);
 
 /// <summary>Correction requests for staff: the college and school see them; the school admin decides name and ID number changes.</summary>
 public static class CorrectionsApi
@@ -31,9 +36,14 @@ public static class CorrectionsApi
         return app;
     }
 
-    private static async Task<Results<Ok<List<CorrectionView>>, ProblemHttpResult>> ListAsync(
+    private static async Task<Results<Ok<List<CorrectionView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
         Guid campaignId, string? status, ClaimsPrincipal user, RegistrationDbContext db, CancellationToken ct)
     {
+        if (status is not null && !CorrectionStatus.All.Contains(status))
+        {
+            return Capture.ServiceDefaults.Http.Problems.Invalid("status", $"Use one of: {string.Join(", ", CorrectionStatus.All)}.");
+        }
+
         var caller = Caller.From(user);
         if (await CampaignsApi.FindAsync(db, campaignId, caller, ct) is null)
         {

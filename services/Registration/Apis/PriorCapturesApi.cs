@@ -4,10 +4,11 @@ using Capture.Registration.Infrastructure;
 using Capture.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Capture.ServiceDefaults.Validation;
 
 namespace Capture.Registration.Apis;
 
-public sealed record PriorCaptureItem(string? IdType, string? IdNumber, string? DegreeLevel, string? Note);
+public sealed record PriorCaptureItem([PlainText(40)] string? IdType, [PlainText(32)] string? IdNumber, [PlainText(16)] string? DegreeLevel, [PlainText(200)] string? Note);
 
 public sealed record PriorCaptureUpload(IReadOnlyList<PriorCaptureItem>? Captures);
 

@@ -3,14 +3,15 @@ using Capture.Contracts.Registration;
 using Capture.Registration.Domain;
 using Capture.Registration.Infrastructure;
 using Capture.ServiceDefaults.Security;
+using Capture.ServiceDefaults.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Capture.Registration.Apis;
 
-public sealed record ReasonRequest(string? Reason);
+public sealed record ReasonRequest([PlainText(1000, Multiline = true)] string? Reason);
 
-public sealed record BulkReviewRequest(string? Decision, IReadOnlyList<Guid>? RegistrationIds, string? Reason);
+public sealed record BulkReviewRequest([PlainText(16)] string? Decision, IReadOnlyList<Guid>? RegistrationIds, [PlainText(1000, Multiline = true)] string? Reason);
 
 public sealed record BulkReviewOutcome(Guid RegistrationId, string Result, string? Detail);
 
@@ -99,16 +100,10 @@ public static class RegistrationsApi
             errors["degreeLevel"] = [$"Use one of: {DegreeLevels.Choices}."];
         }
 
-        var p = page ?? 1;
-        var size = pageSize ?? 100;
-        if (p < 1)
+        var (p, pageErrors) = Paging.Check(page, pageSize, defaultSize: 100, MaxPageSize);
+        foreach (var (field, messages) in pageErrors)
         {
-            errors["page"] = ["Pages are numbered from 1."];
-        }
-
-        if (size is < 1 or > MaxPageSize)
-        {
-            errors["pageSize"] = [$"Give a page size from 1 to {MaxPageSize}."];
+            errors[field] = messages;
         }
 
         if (errors.Count > 0)
@@ -133,8 +128,8 @@ public static class RegistrationsApi
         }
 
         var total = await query.CountAsync(ct);
-        var items = await query.OrderBy(r => r.CollegeCode).ThenBy(r => r.StudentNumber).Skip((p - 1) * size).Take(size).ToListAsync(ct);
-        return TypedResults.Ok(new PagedList<RegistrationView>([.. items.Select(r => RegistrationView.From(r, fullIdNumber: false))], p, size, total));
+        var items = await query.OrderBy(r => r.CollegeCode).ThenBy(r => r.StudentNumber).Skip(p.Skip).Take(p.Size).ToListAsync(ct);
+        return TypedResults.Ok(new PagedList<RegistrationView>([.. items.Select(r => RegistrationView.From(r, fullIdNumber: false))], p.Number, p.Size, total));
     }
 
     private static async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> ByStudentNumberAsync(

@@ -1,9 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Capture.Registration.Domain;
 using Capture.Registration.Infrastructure;
 using Capture.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Capture.ServiceDefaults.Validation;
 
 namespace Capture.Registration.Apis;
 
@@ -11,7 +13,29 @@ namespace Capture.Registration.Apis;
 public sealed record MyRegistration(RegistrationView Registration, string Cohort, DateTimeOffset CorrectionDeadline, bool CorrectionsOpen, IReadOnlyList<CorrectionView> Corrections);
 
 /// <summary>A correction request: the field (name, idNumber, major, className, campus), the new value, why, and the supporting document.</summary>
-public sealed record CorrectionRequest(string? Field, string? NewValue, string? IdType, string? Reason, string? DocumentReference);
+public sealed record CorrectionRequest(
+    [PlainText(32)] string? Field,
+    [PlainText(FieldLengths.CollegeName)] string? NewValue,
+    [PlainText(FieldLengths.IdType)] string? IdType,
+    [PlainText(FieldLengths.Reason, Multiline = true)] string? Reason,
+    [PlainText(FieldLengths.DocumentReference)] string? DocumentReference) : IValidatableObject
+{
+    /// <summary>The new value under its own field's rule: a name is letters, a class name fits the contract's 128.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var field = Field?.Trim();
+        var value = NewValue?.Trim();
+        var problem = field is null || !CorrectableField.All.Contains(field) || string.IsNullOrEmpty(value)
+            ? null
+            : field == CorrectableField.Name
+                ? TextRules.CheckName(value, FieldLengths.Name)
+                : TextRules.CheckText(value, FieldLengths.Of(field));
+        if (problem is not null)
+        {
+            yield return new ValidationResult(problem, [nameof(NewValue)]);
+        }
+    }
+}
 
 /// <summary>
 /// The student's own registrations. A student's token names them by <c>sub</c> = student number (学号) and
@@ -95,9 +119,9 @@ public static class StudentApi
         {
             errors["newValue"] = ["Give the correct value."];
         }
-        else if (value.Length > RosterRowValidator.MaxNameLength)
+        else if (field == CorrectableField.Name)
         {
-            errors["newValue"] = [$"At most {RosterRowValidator.MaxNameLength} characters."];
+            value = TextRules.NormalizeName(value);
         }
         else if (field == CorrectableField.IdNumber)
         {

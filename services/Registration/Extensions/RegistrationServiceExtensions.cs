@@ -21,6 +21,10 @@ public static class RegistrationServiceExtensions
         builder.Services.AddSingleton(CaptureCodeKey.CreateSigner(builder.Configuration, builder.Environment));
         builder.Services.AddScoped<RosterImporter>();
 
+        // Request types carry their limits as attributes (ServiceDefaults/Validation); .NET's minimal-API validation checks
+        // them before a handler runs. Called here, not in ServiceDefaults: its source generator sees this project's endpoints.
+        builder.Services.AddValidation();
+
         return builder;
     }
 }

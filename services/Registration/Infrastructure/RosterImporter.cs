@@ -5,8 +5,11 @@ using Npgsql;
 
 namespace Capture.Registration.Infrastructure;
 
-/// <summary>One roster row before validation: its line and the data as sent.</summary>
-public sealed record RosterLine(int Line, RosterStudent Student);
+/// <summary>
+/// One roster row before validation: its line and the data as sent, and the fields whose spreadsheet cell was a number
+/// too long for Excel to keep (<see cref="RosterRowValidator.StoredAsNumber"/>).
+/// </summary>
+public sealed record RosterLine(int Line, RosterStudent Student, IReadOnlyCollection<RosterField>? StoredAsNumbers = null);
 
 /// <summary>A student whose data the import changed, and which fields.</summary>
 public sealed record ChangedStudent(string StudentNumber, IReadOnlyList<string> Fields);
@@ -47,9 +50,9 @@ public sealed class RosterImporter(RegistrationDbContext db, TimeProvider clock)
         var byNumber = new Dictionary<string, int>(StringComparer.Ordinal);
         var byId = new Dictionary<string, int>(StringComparer.Ordinal);
 
-        foreach (var (line, student) in lines)
+        foreach (var (line, student, storedAsNumbers) in lines)
         {
-            var (data, rowErrors) = RosterRowValidator.Validate(line, student, label, caller.OnlyCollege, today);
+            var (data, rowErrors) = RosterRowValidator.Validate(line, student, label, caller.OnlyCollege, today, storedAsNumbers);
             if (data is null)
             {
                 errors.AddRange(rowErrors);

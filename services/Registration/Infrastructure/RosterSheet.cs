@@ -48,6 +48,12 @@ public static class RosterSheet
         string? Cell(string?[] cells, RosterField field) =>
             columns.TryGetValue(field, out var index) && index < cells.Length ? cells[index] : null;
 
+        IReadOnlyCollection<RosterField>? StoredAsNumbers(int line)
+        {
+            var fields = columns.Where(c => sheet.StoredAsNumbers.Contains((line, c.Value))).Select(c => c.Key).ToList();
+            return fields.Count == 0 ? null : fields;
+        }
+
         var lines = sheet.Rows.Select(r => new RosterLine(r.Line, new RosterStudent(
             Cell(r.Cells, RosterField.StudentNumber),
             Cell(r.Cells, RosterField.Name),
@@ -61,7 +67,7 @@ public static class RosterSheet
             Cell(r.Cells, RosterField.ClassName),
             Cell(r.Cells, RosterField.Campus),
             Cell(r.Cells, RosterField.Cohort),
-            RosterColumns.ParseYesNo(Cell(r.Cells, RosterField.PreviouslyCaptured))))).ToList();
+            RosterColumns.ParseYesNo(Cell(r.Cells, RosterField.PreviouslyCaptured))), StoredAsNumbers(r.Line))).ToList();
         return (new Mapped(lines, f => labels.TryGetValue(f, out var l) ? l : f.ToString(), ignored), null);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Capture.Registration.Domain;
+using Capture.ServiceDefaults.Export;
 using NPOI.XSSF.UserModel;
 
 namespace Capture.Registration.Infrastructure;
@@ -11,7 +12,7 @@ public sealed record SummaryLine(string CollegeCode, string CollegeName, string 
     public int Total => ByStatus.Values.Sum();
 }
 
-/// <summary>Writes summaries as .xlsx and as CSV (UTF-8 with BOM, so Excel on a Chinese Windows shows the names right).</summary>
+/// <summary>Writes summaries as .xlsx (text in string cells) and as CSV (UTF-8 with BOM, so Excel on a Chinese Windows shows the names right; formulas defused by <see cref="CsvText"/>).</summary>
 public static class SummaryExport
 {
     private static readonly string[] Header = ["学院代码", "学院", "培养层次", "总数", "待确认", "已确认", "已审核", "未通过", "已撤销"];
@@ -19,11 +20,12 @@ public static class SummaryExport
     public static byte[] Csv(string title, IReadOnlyList<SummaryLine> lines)
     {
         var text = new StringBuilder();
-        text.AppendLine(Quote(title));
-        text.AppendLine(string.Join(',', Header));
+        text.Append(CsvText.Line(title));
+        text.Append(CsvText.Line(Header));
         foreach (var row in Rows(lines))
         {
-            text.AppendLine(string.Join(',', row.Select(c => Quote(Convert.ToString(c, CultureInfo.InvariantCulture) ?? ""))));
+            // Counts are numbers and go as they are; names and codes come from rosters and are defused.
+            text.Append(string.Join(',', row.Select(c => c is int n ? n.ToString(CultureInfo.InvariantCulture) : CsvText.Field(c?.ToString())))).Append("\r\n");
         }
 
         return [.. Encoding.UTF8.Preamble, .. Encoding.UTF8.GetBytes(text.ToString())];
@@ -77,7 +79,4 @@ public static class SummaryExport
             lines.Sum(l => Count(l, RegistrationStatus.Approved)), lines.Sum(l => Count(l, RegistrationStatus.Rejected)),
             lines.Sum(l => Count(l, RegistrationStatus.Withdrawn))];
     }
-
-    private static string Quote(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 }

@@ -64,6 +64,12 @@ public static partial class CheckInApi
             return Problems.Invalid("captureCode", "Give exactly one of captureCode (the scanned QR text) or studentNumber (from the student card).");
         }
 
+        if (hasCode && CaptureCodeSigner.ShapeProblem(request.CaptureCode) is { } malformed)
+        {
+            // Not a code at all: say so at once, without asking Registration (or answering 503 while it is away).
+            return Problems.Invalid("captureCode", malformed);
+        }
+
         var now = s.Time.GetUtcNow();
         var warnings = new List<string>();
         StudentKey student;

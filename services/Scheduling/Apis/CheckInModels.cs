@@ -1,3 +1,5 @@
+using Capture.ServiceDefaults.Validation;
+
 namespace Capture.Scheduling.Apis;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Capture.Scheduling.Apis;
 /// student card's barcode (003 §5.1; checked against Scheduling's own copy). SessionId is optional: by default the
 /// open session at the station's venue around now. OverrideReason admits a student of another session (audited).
 /// </summary>
-public sealed record CheckInRequest(string? CaptureCode, string? StudentNumber, Guid? SessionId, string? OverrideReason);
+public sealed record CheckInRequest([PlainText(64)] string? CaptureCode, [PlainText(64)] string? StudentNumber, Guid? SessionId, [PlainText(500, Multiline = true)] string? OverrideReason);
 
 /// <summary>What the operator must see: the shoot number (拍摄号) to write on the sheet, who the student is, and warnings.</summary>
 public sealed record CheckInResponse(

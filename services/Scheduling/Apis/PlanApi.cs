@@ -223,7 +223,8 @@ public static class PlanApi
         }
 
         var capacity = (await SessionCapacities.OfAsync(db, [session], ct))[session.Id];
-        var taken = await db.Allocations.Where(a => a.SessionId == session.Id && a.Id != except).SumAsync(a => a.ExpectedHeadcount, ct);
+        // In 64 bits: a headcount near int.MaxValue must not wrap around below the capacity.
+        var taken = await db.Allocations.Where(a => a.SessionId == session.Id && a.Id != except).SumAsync(a => (long)a.ExpectedHeadcount, ct);
         return taken + headcount > capacity
             ? Problems.Invalid("expectedHeadcount", $"The session takes {capacity} students and {taken} are allocated: give at most {Math.Max(0, capacity - taken)}, or choose another session.")
             : null;
@@ -313,6 +314,11 @@ public static class PlanApi
             return Problems.NotFound($"No allocation {allocationId} of your college.");
         }
 
+        if (request.Count > SessionLimits.MaxClassSlots)
+        {
+            return Problems.Invalid("body", $"Give at most {SessionLimits.MaxClassSlots} classes for one allocation.");
+        }
+
         var session = await s.Db.Sessions.FirstAsync(x => x.Id == allocation.SessionId, ct);
         var day = ShanghaiTime.Today(session.StartsAt);
         var slots = new List<ClassSlot>();
@@ -321,28 +327,28 @@ public static class PlanApi
             var r = request[i];
             if (string.IsNullOrWhiteSpace(r.ClassName))
             {
-                return Problems.Invalid($"[{i}].className", "Give the class name as in the registrations (e.g. \"计算机2101\").");
+                return Problems.Invalid($"request[{i}].className", "Give the class name as in the registrations (e.g. \"计算机2101\").");
             }
 
             if (r.Start is not { } start || r.End is not { } end || end <= start)
             {
-                return Problems.Invalid($"[{i}].end", "Give start and end (\"08:15\", \"08:45\"), end after start.");
+                return Problems.Invalid($"request[{i}].end", "Give start and end (\"08:15\", \"08:45\"), end after start.");
             }
 
             var slot = new ClassSlot { Id = Guid.NewGuid(), AllocationId = allocation.Id, ClassName = r.ClassName.Trim(), StartsAt = ShanghaiTime.ToUtc(day, start), EndsAt = ShanghaiTime.ToUtc(day, end) };
             if (slot.StartsAt < session.StartsAt || slot.EndsAt > session.EndsAt)
             {
-                return Problems.Invalid($"[{i}].start", $"Class times must lie inside the college's window {Local(session.StartsAt)}-{Local(session.EndsAt)}.");
+                return Problems.Invalid($"request[{i}].start", $"Class times must lie inside the college's window {Local(session.StartsAt)}-{Local(session.EndsAt)}.");
             }
 
             if (slots.Any(o => o.ClassName == slot.ClassName))
             {
-                return Problems.Invalid($"[{i}].className", $"Class {slot.ClassName} is listed twice.");
+                return Problems.Invalid($"request[{i}].className", $"Class {slot.ClassName} is listed twice.");
             }
 
             if (slots.Any(o => o.StartsAt < slot.EndsAt && slot.StartsAt < o.EndsAt))
             {
-                return Problems.Invalid($"[{i}].start", $"Class {slot.ClassName}'s time overlaps another class's: give each class its own part of the window.");
+                return Problems.Invalid($"request[{i}].start", $"Class {slot.ClassName}'s time overlaps another class's: give each class its own part of the window.");
             }
 
             slots.Add(slot);

@@ -1,3 +1,7 @@
+using System.ComponentModel.DataAnnotations;
+using Capture.Scheduling.Domain;
+using Capture.ServiceDefaults.Validation;
+
 namespace Capture.Scheduling.Apis;
 
 public sealed record DemandResponse(string CollegeCode, string CollegeName, string? Campus, int Headcount);
@@ -20,11 +24,14 @@ public sealed record PlanResponse(
     IReadOnlyList<PlanSessionResponse> Sessions,
     IReadOnlyList<UnplacedResponse> Unplaced);
 
-public sealed record CreateAllocationRequest(Guid? SessionId, string? CollegeCode, int ExpectedHeadcount);
+public sealed record CreateAllocationRequest(
+    Guid? SessionId,
+    [PlainText(64)] string? CollegeCode,
+    [Range(1, SessionLimits.MaxCapacity, ErrorMessage = SessionLimits.HeadcountMessage)] int ExpectedHeadcount);
 
-public sealed record UpdateAllocationRequest(Guid? SessionId, int ExpectedHeadcount);
+public sealed record UpdateAllocationRequest(Guid? SessionId, [Range(1, SessionLimits.MaxCapacity, ErrorMessage = SessionLimits.HeadcountMessage)] int ExpectedHeadcount);
 
 /// <summary>Class times (二次分配) inside the college's session window, Asia/Shanghai wall-clock.</summary>
-public sealed record ClassSlotRequest(string? ClassName, TimeOnly? Start, TimeOnly? End);
+public sealed record ClassSlotRequest([PlainText(128)] string? ClassName, TimeOnly? Start, TimeOnly? End);
 
-public sealed record PublishPlanRequest(string? Instructions);
+public sealed record PublishPlanRequest([PlainText(2000, Multiline = true)] string? Instructions);

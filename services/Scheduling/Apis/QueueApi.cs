@@ -60,7 +60,7 @@ public static class QueueApi
     private static async Task<Results<Ok<QueueEntry>, ValidationProblem, ProblemHttpResult>> ChangeStatusAsync(
         Guid checkInId, ChangeCheckInStatusRequest request, ClaimsPrincipal user, [AsParameters] SchedulingServices s, CancellationToken ct)
     {
-        if (!Enum.TryParse<CheckInStatus>((request.Status ?? string.Empty).Replace("-", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var status))
+        if (CheckInStatusNames.Parse(request.Status) is not { } status)
         {
             return Problems.Invalid("status", "Give one of: checked-in, called, photographed, absent.");
         }

@@ -1,3 +1,5 @@
+using Capture.ServiceDefaults.Validation;
+
 namespace Capture.Scheduling.Apis;
 
 /// <summary>One place and time where the student is expected (a split college may list several: any of them).</summary>
@@ -11,4 +13,4 @@ public sealed record MakeupOffer(Guid MakeupSessionId, DateOnly Date, string Loc
 
 public sealed record MyMakeupResponse(bool Eligible, string? Reason, MyBooking? Booking, IReadOnlyList<MakeupOffer> Sessions);
 
-public sealed record GrantMakeupRequest(Guid? RegistrationId, string? Reason);
+public sealed record GrantMakeupRequest(Guid? RegistrationId, [PlainText(32)] string? Reason);

@@ -1,6 +1,9 @@
 namespace Capture.Scheduling.Domain;
 
-/// <summary>How many students a regular session can take: the venue's stations' throughput over the session's length.</summary>
+/// <summary>
+/// How many students a regular session can take: the venue's stations' throughput over the session's length, at most
+/// <see cref="SessionLimits.MaxCapacity"/> (summed in 64 bits, so many stations cannot overflow it).
+/// </summary>
 public static class SessionCapacity
 {
     public static int Of(DateTimeOffset startsAt, DateTimeOffset endsAt, IEnumerable<int> stationThroughputsPerHour)
@@ -11,6 +14,7 @@ public static class SessionCapacity
             return 0;
         }
 
-        return (int)Math.Floor(stationThroughputsPerHour.Sum() * hours);
+        var perHour = stationThroughputsPerHour.Sum(t => (long)Math.Max(0, t));
+        return (int)Math.Min(SessionLimits.MaxCapacity, Math.Floor(perHour * hours));
     }
 }

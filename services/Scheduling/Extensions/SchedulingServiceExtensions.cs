@@ -27,6 +27,10 @@ public static class SchedulingServiceExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<CaptureCodeVerifier>();
 
+        // Request types carry their limits as attributes (ServiceDefaults/Validation); .NET's minimal-API validation checks
+        // them before a handler runs. Called here, not in ServiceDefaults: its source generator sees this project's endpoints.
+        builder.Services.AddValidation();
+
         // A queue at a station must not wait on a slow Registration: short timeouts, one retry, then the verifier's fallback.
         // RemoveAllResilienceHandlers drops the default handler ServiceDefaults adds to every client (marked experimental, stable in use).
 #pragma warning disable EXTEXP0001
