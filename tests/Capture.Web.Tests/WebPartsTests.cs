@@ -38,6 +38,12 @@ public sealed class WebPartsTests
         Assert.Equal("00-abc-01", problem.TraceId);
         Assert.Equal(1, problem.Body!.Value.GetProperty("rowErrors").GetArrayLength());
 
+        using var refused = new HttpResponseMessage(HttpStatusCode.Conflict)
+        {
+            Content = new StringContent("""{"title":"Refused","detail":"This student belongs to another session.","reason":"wrong-session"}"""),
+        };
+        Assert.Equal("wrong-session", (await ApiProblem.ReadAsync(refused, CancellationToken.None)).Code);
+
         using var html = new HttpResponseMessage(HttpStatusCode.BadGateway) { Content = new StringContent("<html>bad gateway</html>"), ReasonPhrase = "Bad Gateway" };
         var fromProxy = await ApiProblem.ReadAsync(html, CancellationToken.None);
         Assert.Equal(502, fromProxy.Status);

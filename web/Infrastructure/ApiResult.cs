@@ -41,7 +41,9 @@ public sealed record ApiProblem(int Status, string Title, string? Detail, string
                 body = root.Clone();
                 title = root.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : title;
                 detail = root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
-                code = root.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+                // The services name a refusal's kind in "reason" (wrong-session, unpaid, code-revoked...); "code" elsewhere.
+                code = root.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()
+                    : root.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
                 traceId = root.TryGetProperty("traceId", out var tr) && tr.ValueKind == JsonValueKind.String ? tr.GetString() : null;
                 if (root.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Object)
                 {
