@@ -166,6 +166,37 @@ public sealed class CaptureDayInTheBrowserTests(SystemFixture system, BrowserFix
         await Expect(phone.Locator("[data-test=verification-state]")).ToHaveTextAsync("已确认");
         Assert.True(await phone.FitsWidthAsync(), "the student page scrolls sideways at 375 px");
         await phone.ScreenshotAsync("student-verified-375");
+
+        // A student approved after the plan was published has no session: the station asks before admitting them.
+        var late = RosterData.Rows(1, "arts", "文学院")[0];
+        (await admin.PostAsJsonAsync($"/api/registration/campaigns/{campaign}/roster", new { students = new[] { RosterData.Json(late) } })).EnsureSuccessStatusCode();
+        var lateId = (await admin.GetFromJsonAsync<JsonElement>($"/api/registration/campaigns/{campaign}/students/{late.StudentNumber}")).GetProperty("id").GetGuid();
+        (await admin.PostAsync($"/api/registration/registrations/{lateId}/approve", null)).EnsureSuccessStatusCode();
+        using var lateStudent = system.CreateClient(TestTokens.For(CaptureRoles.Student, late.StudentNumber, school));
+        var order = await Eventually.GetAsync(
+            async () => await lateStudent.GetFromJsonAsync<JsonElement>("/api/payment/me/orders"),
+            orders => orders.GetArrayLength() == 1, TimeSpan.FromSeconds(60), "the late student's order");
+        using (var online = await lateStudent.PostAsync($"/api/payment/me/orders/{order[0].GetProperty("id").GetGuid()}/online", null))
+        using (var wechat = new HttpClient { BaseAddress = system.System.ServiceUri("payment-provider") })
+        {
+            var url = (await online.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("codeUrl").GetString()!;
+            (await wechat.PostAsync($"/sim/pay/{url.Split("pr=")[1]}", null)).EnsureSuccessStatusCode();
+        }
+
+        // Typed student number (the student card's barcode); until the payment reaches Scheduling the answer is "unpaid".
+        await Eventually.TrueAsync(async () =>
+        {
+            await desk.Locator("[data-test=scan]").FillAsync(late.StudentNumber);
+            await desk.Locator("[data-test=scan]").PressAsync("Enter");
+            await Expect(desk.Locator("[data-test=problem]")).ToBeVisibleAsync();
+            return await desk.Locator("[data-test=override]").CountAsync() == 1;
+        }, TimeSpan.FromSeconds(30), "the override question for a student without a session");
+        await desk.Locator("[data-test=override-reason]").FillAsync("学院补报，研究生院同意在本场次拍摄");
+        await desk.Locator("[data-test=override-submit]").ClickAsync();
+        await Expect(desk.Locator("[data-test=shoot-number]")).ToHaveTextAsync("B2-0002");
+        await Expect(desk.Locator("[data-test=current]")).ToContainTextAsync("跨场次");
+        await Expect(desk.Locator("[data-test=problem]")).ToHaveCountAsync(0);
+        await desk.ScreenshotAsync("station-override");
     }
 
     private static async Task<Guid> PostAsync(HttpClient client, string path, object body)
