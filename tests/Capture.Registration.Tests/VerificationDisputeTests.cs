@@ -147,6 +147,34 @@ public sealed class VerificationDisputeTests(RegistrationServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Rejecting_what_a_data_dispute_asked_for_tells_verification_once_the_last_request_is_decided()
+    {
+        var (school, campaign, _, id) = await ApprovedStudentAsync();
+        using var admin = school.Admin();
+        await PublishAsync((DataDispute(school, campaign, id, 1, "name", "degreeLevel"), NewId.NextGuid()));
+        var requested = await Eventually.GetAsync(() => CorrectionsAsync(admin, campaign, id), c => c.GetArrayLength() == 2, TimeSpan.FromSeconds(30), "the correction requests");
+
+        using (var noNote = await admin.PostAsJsonAsync($"/api/registration/corrections/{requested[0].GetProperty("id").GetGuid()}/reject", new { }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, noNote.StatusCode);
+        }
+
+        // One of two rejected: the dispute is not answered yet.
+        (await admin.PostAsJsonAsync($"/api/registration/corrections/{requested[0].GetProperty("id").GetGuid()}/reject", new { note = "与户籍一致" })).EnsureSuccessStatusCode();
+        Assert.Empty(await school.OutboxBodiesAsync("StudentDataCorrectionRejected", id));
+
+        // The last one: Verification learns that the data stands, with both fields and the school's note.
+        (await admin.PostAsJsonAsync($"/api/registration/corrections/{requested[1].GetProperty("id").GetGuid()}/reject", new { note = "班级以学籍为准" })).EnsureSuccessStatusCode();
+        var told = Assert.Single(await school.OutboxBodiesAsync("StudentDataCorrectionRejected", id));
+        Assert.Equal(["degreeLevel", "name"], told.GetProperty("fields").EnumerateArray().Select(f => f.GetString()).Order());
+        Assert.Equal("班级以学籍为准", told.GetProperty("note").GetString());
+
+        // Rejecting again changes nothing and tells nobody twice.
+        (await admin.PostAsJsonAsync($"/api/registration/corrections/{requested[1].GetProperty("id").GetGuid()}/reject", new { note = "班级以学籍为准" })).EnsureSuccessStatusCode();
+        Assert.Single(await school.OutboxBodiesAsync("StudentDataCorrectionRejected", id));
+    }
+
+    [Fact]
     public async Task A_withdrawn_registration_gets_no_request_and_college_staff_see_only_their_college()
     {
         var (school, campaign, _, id) = await ApprovedStudentAsync();

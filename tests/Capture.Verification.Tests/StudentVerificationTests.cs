@@ -9,6 +9,7 @@ using Capture.ServiceDefaults.Security;
 using Capture.Testing;
 using Capture.Verification.Apis;
 using Capture.Verification.Domain;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
 namespace Capture.Verification.Tests;
@@ -179,6 +180,38 @@ public sealed class StudentVerificationTests(VerificationApp app) : IClassFixtur
         Assert.Equal(newId, reopened.Data.IdNumber);
         Assert.Equal(newId + ".jpg", reopened.ExportFileName);
         Assert.Equal("confirmed", (await VerificationApp.ReadAsync<StudentTaskView>(await client.PostAsJsonAsync($"{Me}/{student.RegistrationId}/confirm", new { round = 2 }))).State);
+    }
+
+    [Fact]
+    public async Task A_rejected_data_correction_reopens_the_task_with_the_data_as_it_was_and_the_schools_note_once()
+    {
+        var student = await app.ApproveAsync();
+        await app.AcceptPhotoAsync(student);
+        using var client = app.Student(student);
+        var disputed = await VerificationApp.ReadAsync<StudentTaskView>(
+            await client.PostAsJsonAsync($"{Me}/{student.RegistrationId}/dispute", new { kind = "data", fields = new[] { "name" } }));
+        Assert.Equal("disputed-data", disputed.State);
+
+        // The same event twice (a redelivery): one new round, one history entry.
+        var rejected = new StudentDataCorrectionRejected(student.RegistrationId, student.CampaignId, ["name"], "户籍证明与学籍一致，姓名无误", DateTimeOffset.UtcNow);
+        var messageId = Guid.NewGuid();
+        await app.Bus.Publish(rejected, c => c.MessageId = messageId);
+        await app.Bus.Publish(rejected, c => c.MessageId = messageId);
+        var reopened = await Eventually.GetAsync(
+            async () => await VerificationApp.ReadAsync<StudentTaskView>(await client.GetAsync($"{Me}/{student.RegistrationId}")), t => t.State == "open", what: "the task reopened");
+        Assert.Equal(disputed.Round + 1, reopened.Round);
+        Assert.True(reopened.MayDecide);
+        Assert.Equal(disputed.Data!.Name, reopened.Data!.Name);
+        var entries = await app.InDbAsync(db => db.History.Where(h => h.RegistrationId == student.RegistrationId && h.Kind == TaskHistoryEntry.CorrectionRejected).ToListAsync());
+        Assert.Equal("户籍证明与学籍一致，姓名无误", Assert.Single(entries).Comment);
+
+        // A rejection arriving for a task that is no longer waiting for it (confirmed meanwhile) changes nothing.
+        Assert.Equal("confirmed", (await VerificationApp.ReadAsync<StudentTaskView>(await client.PostAsJsonAsync($"{Me}/{student.RegistrationId}/confirm", new { round = reopened.Round }))).State);
+        await app.Bus.Publish(rejected with { RejectedAt = DateTimeOffset.UtcNow });
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var after = await VerificationApp.ReadAsync<StudentTaskView>(await client.GetAsync($"{Me}/{student.RegistrationId}"));
+        Assert.Equal("confirmed", after.State);
+        Assert.Equal(reopened.Round, after.Round);
     }
 
     [Fact]

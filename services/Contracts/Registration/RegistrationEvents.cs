@@ -82,6 +82,22 @@ public sealed record StudentDataCorrected(
         $"StudentDataCorrected {{ RegistrationId = {RegistrationId}, CampaignId = {CampaignId}, Fields = [{string.Join(", ", Fields)}] }}";
 }
 
+/// <summary>
+/// The school rejected the last open correction that a data dispute at verification raised for this registration:
+/// the data stays as it was, and the student verifies it again (Verification reopens the task). The note is the
+/// school's reason, shown to the student; kept out of logs (ToString).
+/// </summary>
+public sealed record StudentDataCorrectionRejected(
+    Guid RegistrationId,
+    Guid CampaignId,
+    IReadOnlyList<string> Fields,
+    string Note,
+    DateTimeOffset RejectedAt)
+{
+    public override string ToString() =>
+        $"StudentDataCorrectionRejected {{ RegistrationId = {RegistrationId}, CampaignId = {CampaignId}, Fields = [{string.Join(", ", Fields)}] }}";
+}
+
 /// <summary>A registration's data after a change: what the diploma record (and the CHSI export) is keyed by.</summary>
 public sealed record StudentDataSnapshot(
     string StudentNumber,

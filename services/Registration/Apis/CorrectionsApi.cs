@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Capture.Contracts.Registration;
 using Capture.Registration.Domain;
 using Capture.Registration.Infrastructure;
 using Capture.ServiceDefaults.Security;
@@ -127,6 +128,21 @@ public static class CorrectionsApi
         else
         {
             correction.Decide(approved: false, caller.Actor, note!.Trim(), now);
+            if (correction.FromVerification)
+            {
+                // The dispute is answered once nothing it raised is still open: the student verifies the data again.
+                var stillOpen = await db.Corrections.AnyAsync(
+                    c => c.RegistrationId == correction.RegistrationId && c.Id != correction.Id && c.RequestedBy == correction.RequestedBy
+                        && (c.Status == CorrectionStatus.Requested || c.Status == CorrectionStatus.Pending), ct);
+                if (!stillOpen)
+                {
+                    var rejected = await db.Corrections
+                        .Where(c => c.RegistrationId == correction.RegistrationId && c.RequestedBy == correction.RequestedBy && c.Status == CorrectionStatus.Rejected && c.Id != correction.Id)
+                        .Select(c => c.Field).ToListAsync(ct);
+                    db.AddIntegrationEvent(new StudentDataCorrectionRejected(
+                        correction.RegistrationId, r.CampaignId, [.. rejected.Append(correction.Field).Distinct()], note.Trim(), now));
+                }
+            }
         }
 
         try

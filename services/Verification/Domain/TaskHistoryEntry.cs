@@ -34,6 +34,7 @@ public sealed class TaskHistoryEntry
 
     public const string PhotoAccepted = "photo-accepted";
     public const string DataChanged = "data-changed";
+    public const string CorrectionRejected = "correction-rejected";
     public const string Confirmed = "confirmed";
     public const string DisputedPhoto = "disputed-photo";
     public const string DisputedData = "disputed-data";

@@ -215,6 +215,23 @@ public sealed class VerificationTask
         return true;
     }
 
+    /// <summary>
+    /// The school rejected the correction the student's data dispute asked for: the data stands, and the student
+    /// verifies it again in a new round (confirm, or dispute once more). Returns false when the task is not waiting for
+    /// that answer (a correction applied meanwhile already reopened it; a repeated event).
+    /// </summary>
+    public bool CorrectionRejected(DateTimeOffset now, int defaultWindowDays)
+    {
+        if (State != TaskState.DisputedData || Withdrawn)
+        {
+            return false;
+        }
+
+        Reopen(now, WindowDays ?? defaultWindowDays);
+        UpdatedAt = now;
+        return State == TaskState.Open;
+    }
+
     private void Reopen(DateTimeOffset now, int windowDays)
     {
         if (PhotoId is null)

@@ -24,6 +24,7 @@ public static class VerificationServiceExtensions
             bus.AddConsumer<PhotoAcceptedConsumer>();
             bus.AddConsumer<RegistrationApprovedConsumer>();
             bus.AddConsumer<StudentDataCorrectedConsumer>();
+            bus.AddConsumer<StudentDataCorrectionRejectedConsumer>();
             bus.AddConsumer<RegistrationWithdrawnConsumer>();
         });
         builder.AddObjectStorage(PhotoLinks.Bucket, ExportBuilder.Bucket);
