@@ -84,3 +84,41 @@ public sealed record RegistrationListItem(Guid Id, string StudentNumber, string 
 public sealed record PagedList<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
 
 public sealed record BulkReviewReport(int Approved, int Rejected, int Unchanged, int Refused);
+
+// School admin and college pages (Components/Admin): campaigns, places, the session plan, payments, verification, exports.
+
+public sealed record AdminCampaignView(Guid Id, string SchoolCode, string SchoolName, string Cohort, IReadOnlyList<string> DegreeLevels, IReadOnlyList<string> StudyModes, DateTimeOffset RegistrationOpensAt, DateTimeOffset RegistrationClosesAt, DateTimeOffset CorrectionDeadline, long FeeFen, int VerificationWindowDays, string Status);
+
+public sealed record CampusView(Guid Id, string SchoolCode, string Code, string Name);
+
+public sealed record CaptureDayView(Guid Id, Guid CampaignId, Guid CampusId, DateOnly Date);
+
+public sealed record SessionView(Guid Id, Guid CampaignId, Guid CaptureDayId, Guid VenueId, string Kind, DateOnly Date, string LocalStart, string LocalEnd, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int Capacity, int Booked, DateTimeOffset? ClosedAt);
+
+public sealed record DemandView(string CollegeCode, string CollegeName, string? Campus, int Headcount);
+
+public sealed record ClassSlotView(string ClassName, string LocalStart, string LocalEnd, DateTimeOffset StartsAt, DateTimeOffset EndsAt);
+
+public sealed record AllocationView(Guid Id, Guid SessionId, string CollegeCode, string CollegeName, int ExpectedHeadcount, int Part, IReadOnlyList<ClassSlotView> Classes);
+
+public sealed record PlanSessionView(SessionView Session, string VenueName, string Building, string Room, string CampusName, int Allocated, IReadOnlyList<AllocationView> Allocations);
+
+public sealed record UnplacedView(string CollegeCode, string? Campus, int Headcount, string Reason);
+
+public sealed record PlanView(Guid CampaignId, string SchoolCode, bool Published, int Version, DateTimeOffset? PublishedAt, string Instructions, IReadOnlyList<PlanSessionView> Sessions, IReadOnlyList<UnplacedView> Unplaced);
+
+public sealed record StaffOrderView(Guid Id, Guid RegistrationId, Guid CampaignId, string CollegeCode, string CollegeName, string? ClassName, string StudentNumber, string StudentName, long AmountFen, string Status, string? Method, string? VoucherNumber, DateTimeOffset? PaidAt, DateTimeOffset? RefundedAt, string? WaiverReason);
+
+public sealed record RemittanceView(Guid Id, Guid CampaignId, string SchoolCode, string CollegeCode, string Status, int Count, long TotalFen, long? ReceivedFen, DateTimeOffset OpenedAt, DateTimeOffset? SubmittedAt, DateTimeOffset? ConfirmedAt);
+
+public sealed record CashRecorded(Guid RemittanceId, IReadOnlyList<StaffOrderView> Orders, long TotalFen);
+
+public sealed record DailyReconciliationRow(DateOnly Day, string Method, string CollegeCode, int Payments, long ExpectedFen, long ReceivedFen, long RefundedFen);
+
+public sealed record VerificationCollegeCounts(string CollegeCode, string CollegeName, int AwaitingPhoto, int Open, int Confirmed, int DisputedPhoto, int DisputedData, int ExpiredUnverified, int Withdrawn, int Total);
+
+public sealed record VerificationTaskSummary(Guid TaskId, string CollegeCode, string CollegeName, string? StudentNumber, string? Name, string? MaskedIdNumber, string? DegreeLevel, string State, int Round, bool Withdrawn, DateTimeOffset? Deadline, DateTimeOffset? DecidedAt);
+
+public sealed record ExportProblemView(Guid RegistrationId, string StudentNumber, string CollegeCode, string Kind, string Detail);
+
+public sealed record ExportBatchView(Guid BatchId, Guid CampaignId, string SchoolCode, string? CollegeCode, string Naming, bool IncludeExpiredUnverified, string State, string RequestedBy, DateTimeOffset RequestedAt, DateTimeOffset? FinishedAt, string? Sha256, long SizeBytes, int PhotoCount, int ProblemCount, string? Failure, IReadOnlyList<ExportProblemView>? Problems);
