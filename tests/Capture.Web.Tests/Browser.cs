@@ -107,6 +107,27 @@ public static class PageActions
     public static async Task WaitForInteractiveAsync(this IPage page) =>
         await page.Locator("[data-interactive=true]").WaitForAsync();
 
+    /// <summary>
+    /// Chooses a file in a Blazor InputFile once its script has attached to the element (before that, the browser's
+    /// change event goes nowhere and the page never sees the file).
+    /// </summary>
+    public static async Task ChooseFileAsync(this ILocator input, string path)
+    {
+        await input.WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await input.EvaluateAsync<bool>("el => el._blazorInputFileNextFileId !== undefined"))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The file input was never made ready by Blazor.");
+            }
+
+            await Task.Delay(50);
+        }
+
+        await input.SetInputFilesAsync(path);
+    }
+
     public static async Task ScreenshotAsync(this IPage page, string name) =>
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, name + ".png"), FullPage = true });
 

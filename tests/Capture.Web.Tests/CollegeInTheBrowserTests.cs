@@ -38,7 +38,7 @@ public sealed class CollegeInTheBrowserTests(SystemFixture system, BrowserFixtur
             await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/college$"));
             await page.WaitForInteractiveAsync();
 
-            await page.Locator("[data-test=roster-file]").SetInputFilesAsync(file);
+            await page.Locator("[data-test=roster-file]").ChooseFileAsync(file);
             var errors = page.Locator("[data-test=row-error]");
             await Expect(errors).ToHaveCountAsync(1);
             await Expect(errors.First).ToContainTextAsync(bad.StudentNumber);

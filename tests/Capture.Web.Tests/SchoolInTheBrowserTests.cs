@@ -101,5 +101,43 @@ public sealed class SchoolInTheBrowserTests(SystemFixture system, BrowserFixture
 
         var plan = await admin.GetFromJsonAsync<JsonElement>($"/api/scheduling/campaigns/{campaign}/plan");
         Assert.True(plan.GetProperty("published").GetBoolean(), plan.ToString());
+
+        // Campus card (003): finance's result file comes back through the payments tab; a bad line refuses the whole file.
+        var batch = await Eventually.GetAsync(
+            async () => await admin.GetStringAsync($"/api/payment/campaigns/{campaign}/card-batch?format=csv"),
+            text => text.Trim().Split('\n').Length == 4, TimeSpan.FromSeconds(60), "three pending orders in the card batch");
+        var lines = batch.Trim().TrimStart('\uFEFF').Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        string Result(string line, string outcome, string reason, string? amount = null)
+        {
+            var cells = line.Split(',');
+            if (amount is not null)
+            {
+                cells[4] = amount;
+            }
+
+            return string.Join(',', cells) + "," + outcome + "," + reason;
+        }
+
+        var file = Path.Combine(Path.GetTempPath(), $"card-result-{Guid.NewGuid():N}.csv");
+        try
+        {
+            await File.WriteAllTextAsync(file, string.Join("\r\n", [lines[0] + ",结果,原因", Result(lines[1], "成功", ""), Result(lines[2], "失败", "余额不足"), Result(lines[3], "成功", "", amount: "3.00")]));
+            await page.GotoAsync("/school/payments");
+            await page.WaitForInteractiveAsync();
+            await page.Locator("[data-test=card-result-file]").ChooseFileAsync(file);
+            await Expect(page.Locator("[data-test=card-result] [data-test=error-file]")).ToContainTextAsync("line 4");
+            Assert.Equal(0, (await admin.GetFromJsonAsync<JsonElement>($"/api/payment/orders?campaignId={campaign}&status=paid")).GetProperty("total").GetInt32());
+
+            // The corrected file under the same name, chosen again (browsers send no change for the same file on the same input).
+            await File.WriteAllTextAsync(file, string.Join("\r\n", [lines[0] + ",结果,原因", Result(lines[1], "成功", ""), Result(lines[2], "失败", "余额不足"), Result(lines[3], "成功", "")]));
+            await page.Locator("[data-test=card-result-file]").ChooseFileAsync(file);
+            await page.ScreenshotAsync("school-card-result");
+            await Expect(page.Locator("[data-test=card-result-done]")).ToContainTextAsync("扣款成功 2");
+            Assert.Equal(2, (await admin.GetFromJsonAsync<JsonElement>($"/api/payment/orders?campaignId={campaign}&status=paid")).GetProperty("total").GetInt32());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 }

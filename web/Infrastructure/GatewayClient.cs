@@ -38,6 +38,14 @@ public sealed class GatewayClient(HttpClient http, AuthenticationStateProvider a
         return SendAsync<T>(HttpMethod.Post, path, form, ct);
     }
 
+    /// <summary>Posts a file as the raw request body (endpoints that take the file itself, e.g. finance's card-batch result).</summary>
+    public Task<ApiResult<T>> PostBytesAsync<T>(string path, Stream content, string contentType, CancellationToken ct = default)
+    {
+        var body = new StreamContent(content);
+        body.Headers.ContentType = MediaTypeHeaderValue.TryParse(contentType, out var type) ? type : new MediaTypeHeaderValue("application/octet-stream");
+        return SendAsync<T>(HttpMethod.Post, path, body, ct);
+    }
+
     /// <summary>A download (xlsx, csv, an image) as bytes with its content type, for a page to hand to the browser.</summary>
     public async Task<ApiResult<(byte[] Bytes, string ContentType)>> GetBytesAsync(string path, long maxBytes, CancellationToken ct = default)
     {
