@@ -25,7 +25,7 @@ public static class CorrectionsApi
     public static IEndpointRouteBuilder MapCorrectionsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet(RegistrationDbContext.RoutePrefix + "/campaigns/{campaignId:guid}/corrections", ListAsync).WithTags("Corrections")
-            .WithName("ListCorrections").WithSummary("Correction requests of a campaign (the caller's college for college staff), optionally by status (pending, applied, rejected).")
+            .WithName("ListCorrections").WithSummary("Correction requests of a campaign (the caller's college for college staff), optionally by status (requested, pending, applied, rejected).")
             .RequireRoles(CaptureRoles.SchoolAdmin, CaptureRoles.CollegeStaff);
         var group = app.MapGroup(RegistrationDbContext.RoutePrefix + "/corrections/{correctionId:guid}").WithTags("Corrections").RequireRoles(CaptureRoles.SchoolAdmin);
         group.MapPost("/approve", (Guid correctionId, CorrectionDecision? body, ClaimsPrincipal user, RegistrationDbContext db, TimeProvider clock, CancellationToken ct) =>

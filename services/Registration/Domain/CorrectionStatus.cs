@@ -12,5 +12,5 @@ public static class CorrectionStatus
     public const string Applied = "applied";
     public const string Rejected = "rejected";
 
-    public static IReadOnlyList<string> All { get; } = [Pending, Applied, Rejected];
+    public static IReadOnlyList<string> All { get; } = [Requested, Pending, Applied, Rejected];
 }
