@@ -205,6 +205,15 @@ public sealed class CaptureSystem : IAsyncDisposable
             ["ConnectionStrings__messaging"] = Endpoints.MessagingIn(options.VirtualHost),
         };
 
+        if (Endpoints.RabbitManagement is { } management)
+        {
+            // Lets each service report its _error queues on /health and /ops/outbox (docs/operations.md). A management
+            // URI without credentials is one of our own servers (guest); an external one carries its own.
+            env["Messaging__ManagementUri"] = string.IsNullOrEmpty(management.UserInfo)
+                ? new UriBuilder(management) { UserName = RabbitMqServer.User, Password = RabbitMqServer.Password }.Uri.ToString()
+                : management.ToString();
+        }
+
         var otlp = System.Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT");
         if (!string.IsNullOrEmpty(otlp))
         {

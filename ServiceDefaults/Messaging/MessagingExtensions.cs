@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -31,6 +32,10 @@ public static class MessagingExtensions
         var uri = ParseUri(builder.Configuration.GetConnectionString(ConnectionName));
         var retry = builder.Configuration.GetSection("Messaging").Get<MessagingRetryOptions>() ?? new MessagingRetryOptions();
         var quorumQueues = builder.Configuration.GetValue<bool>(QuorumQueuesKey);
+        var management = builder.Configuration[ErrorQueueMonitor.ManagementUriKey];
+        builder.Services.AddSingleton(new ErrorQueueMonitorOptions(prefix, VirtualHostOf(uri)));
+        builder.Services.AddHttpClient<ErrorQueueMonitor>(http => ErrorQueueMonitor.Configure(http, string.IsNullOrWhiteSpace(management) ? null : new Uri(management)));
+        builder.Services.AddHealthChecks().AddCheck<ErrorQueueHealthCheck>(ErrorQueueHealthCheck.Name, HealthStatus.Degraded, [Extensions.BrokerTag]);
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(options =>
         {
             options.WaitUntilStarted = true;
@@ -79,6 +84,13 @@ public static class MessagingExtensions
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>The virtual host an amqp URI names (its path, unescaped), <c>/</c> when it names none.</summary>
+    public static string VirtualHostOf(Uri amqp)
+    {
+        var path = amqp.AbsolutePath.TrimStart('/');
+        return path.Length == 0 ? "/" : Uri.UnescapeDataString(path);
     }
 
     private static Uri ParseUri(string? value)

@@ -41,8 +41,15 @@ public sealed class OutboxMessage
 
     public string? LastError { get; set; }
 
-    public static OutboxMessage Create(object message, Type messageType, string? destination = null) => new()
+    /// <summary>
+    /// Relayed before every non-urgent row (revocations, withdrawals): a 20,000-row roster import waiting in the outbox
+    /// must not hold back a code that has to stop working now. Urgent rows keep their order among themselves.
+    /// </summary>
+    public bool Urgent { get; private set; }
+
+    public static OutboxMessage Create(object message, Type messageType, string? destination = null, bool urgent = false) => new()
     {
+        Urgent = urgent,
         Id = NewId(),
         MessageType = messageType.FullName ?? throw new ArgumentException("Message types need a full name.", nameof(messageType)),
         Body = JsonSerializer.Serialize(message, messageType, JsonSerializerOptions.Web),
@@ -69,8 +76,9 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.CorrelationId).HasMaxLength(64);
         builder.Property(m => m.TraceParent).HasMaxLength(128);
         builder.Property(m => m.LastError).HasMaxLength(2000);
-        // The relay's query: unpublished rows in order. A partial index stays small however long rows are kept.
-        builder.HasIndex(m => m.Sequence).HasFilter("published_at IS NULL").HasDatabaseName("ix_outbox_messages_unpublished");
+        // The relay's query: unpublished rows, urgent ones first, each in order. A partial index stays small however long
+        // rows are kept, and its order is the relay's, so a batch is read off the index without sorting the backlog.
+        builder.HasIndex(m => new { m.Urgent, m.Sequence }).IsDescending(true, false).HasFilter("published_at IS NULL").HasDatabaseName("ix_outbox_messages_unpublished");
         builder.HasIndex(m => m.PublishedAt);
     }
 }

@@ -40,7 +40,7 @@ public sealed class OutboxRelayOptions
 }
 
 /// <summary>
-/// Publishes outbox rows to RabbitMQ. Each batch is claimed with <c>FOR UPDATE SKIP LOCKED</c> inside a transaction,
+/// Publishes outbox rows to RabbitMQ, urgent rows (<see cref="OutboxMessage.Urgent"/>) first. Each batch is claimed with <c>FOR UPDATE SKIP LOCKED</c> inside a transaction,
 /// so two relays (two instances of a service) never publish the same row; a row is stamped published only after
 /// the broker confirmed it (MassTransit waits for RabbitMQ publisher confirms). If the broker is away the batch is
 /// rolled back to "unpublished" and retried with back-off, in order, until it goes through. A crash between the
@@ -118,7 +118,7 @@ public sealed partial class OutboxRelay<TContext>(
         var rows = await db.OutboxMessages
             .FromSqlRaw(
                 $"SELECT * FROM {table} WHERE published_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= now()) "
-                + "ORDER BY sequence LIMIT {0} FOR UPDATE SKIP LOCKED",
+                + "ORDER BY urgent DESC, sequence LIMIT {0} FOR UPDATE SKIP LOCKED",
                 options.Value.BatchSize)
             .ToListAsync(cancellationToken);
 #pragma warning restore EF1003

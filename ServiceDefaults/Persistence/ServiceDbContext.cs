@@ -24,6 +24,18 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
         return row;
     }
 
+    /// <summary>
+    /// Queues an integration event that must not wait behind bulk ones (a revocation, a withdrawal): the relay publishes
+    /// unpublished urgent rows before any other. It may therefore overtake an earlier non-urgent event of this service;
+    /// consumers already cope with that (events of different types travel on different queues anyway).
+    /// </summary>
+    public OutboxMessage AddUrgentIntegrationEvent<T>(T message) where T : class
+    {
+        var row = OutboxMessage.Create(message, typeof(T), urgent: true);
+        OutboxMessages.Add(row);
+        return row;
+    }
+
     /// <summary>Queues a command for one receive endpoint (queue name), delivered like an event.</summary>
     public OutboxMessage AddCommand<T>(T command, string queueName) where T : class
     {

@@ -121,9 +121,9 @@ public sealed class CaptureWorld(SchedulingApp app)
         }).ToList();
         foreach (var s in students)
         {
-            app.Registration.Add(s.CaptureCode, new CaptureCodeVerification(s.RegistrationId, CampaignId, School, s.StudentNumber, s.Name, college, college + "学院", className, "硕士", "**************123X", "Approved"));
+            app.Registration.Add(s.CaptureCode, new CaptureCodeVerification(s.RegistrationId, CampaignId, School, s.StudentNumber, s.Name, college, college + "学院", className, "硕士", "**************123X", "Approved", CaptureCodeVersion: 1));
             await app.Bus.Publish(new RegistrationApproved(s.RegistrationId, CampaignId, School, college, college + "学院", className, s.StudentNumber, s.Name,
-                "**************123X", "硕士", "全日制", campus, feeFen, DateTimeOffset.UtcNow));
+                "**************123X", "硕士", "全日制", campus, feeFen, DateTimeOffset.UtcNow, CaptureCodeVersion: 1));
         }
 
         var ids = students.Select(s => s.RegistrationId).ToList();

@@ -32,19 +32,14 @@ public sealed class RabbitMqAdmin(Uri managementUri) : IDisposable
     public async Task<IReadOnlyList<QueueInfo>> QueuesAsync(string virtualHost) =>
         await http.GetFromJsonAsync<List<QueueInfo>>($"api/queues/{Uri.EscapeDataString(virtualHost)}") ?? [];
 
-    /// <summary>Declares a durable queue and puts one message in it through the default exchange (as a failed consumer's
-    /// <c>_error</c> queue would hold it).</summary>
-    public async Task PutMessageAsync(string virtualHost, string queue, string body)
+    /// <summary>Declares a durable queue and puts one message in it through the default exchange (e.g. to fake a dead letter).</summary>
+    public async Task PutInQueueAsync(string virtualHost, string queue, string body)
     {
         var vhost = Uri.EscapeDataString(virtualHost);
         (await http.PutAsJsonAsync($"api/queues/{vhost}/{Uri.EscapeDataString(queue)}", new { durable = true })).EnsureSuccessStatusCode();
-        (await http.PostAsJsonAsync($"api/exchanges/{vhost}/amq.default/publish", new
-        {
-            properties = new { },
-            routing_key = queue,
-            payload = body,
-            payload_encoding = "string",
-        })).EnsureSuccessStatusCode();
+        using var published = await http.PostAsJsonAsync($"api/exchanges/{vhost}/amq.default/publish",
+            new { properties = new { }, routing_key = queue, payload = body, payload_encoding = "string" });
+        published.EnsureSuccessStatusCode();
     }
 
     public void Dispose() => http.Dispose();

@@ -49,6 +49,32 @@ public abstract class ServiceBaselineTests<TProgram>(string databaseKey, string 
     }
 
     [Fact]
+    public async Task A_message_in_one_of_its_error_queues_degrades_health_and_shows_on_the_ops_view()
+    {
+        using var client = Factory.CreateClient();
+        var prefix = Factory.Services.GetRequiredService<ErrorQueueMonitorOptions>().Prefix;
+        var queue = $"{prefix}-probe-event_error";
+        using (var admin = new RabbitMqAdmin(Factory.Endpoints.RabbitManagement ?? throw new InvalidOperationException("The test servers have no RabbitMQ management API.")))
+        {
+            await admin.PutInQueueAsync(Factory.VirtualHost, queue, "{}");
+        }
+
+        // The management API counts messages a moment after they are enqueued.
+        var health = await Eventually.GetAsync(
+            async () => await (await client.GetAsync("/health")).Content.ReadFromJsonAsync<HealthDocument>(JsonSerializerOptions.Web),
+            d => d!.Entries.TryGetValue(ErrorQueueHealthCheck.Name, out var e) && e.Status == "Degraded",
+            TimeSpan.FromSeconds(20), "health to report the error queue");
+        Assert.Equal("Degraded", health!.Status);
+        using var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+
+        using var ops = Factory.CreateClient(TestTokens.For(CaptureRoles.Ops));
+        var status = await ops.GetFromJsonAsync<OutboxStatus>(routePrefix + "/ops/outbox", JsonSerializerOptions.Web);
+        Assert.Equal(1, status!.ErrorMessages);
+        Assert.Equal(queue, Assert.Single(status.ErrorQueues!, q => q.Messages > 0).Queue);
+    }
+
+    [Fact]
     public async Task Readiness_leaves_the_broker_to_its_own_check()
     {
         using var client = Factory.CreateClient();

@@ -44,6 +44,11 @@ public class ServiceFactory<TProgram>(string databaseKey, bool usesObjectStorage
             ["ConnectionStrings:messaging"] = e.MessagingIn(VirtualHost),
             ["Auth:SigningKey"] = TestTokens.SigningKey,
         };
+        if (e.RabbitManagement is { } management)
+        {
+            settings["Messaging:ManagementUri"] = new UriBuilder(management) { UserName = "guest", Password = "guest" }.Uri.ToString();
+        }
+
         if (usesObjectStorage)
         {
             settings["ConnectionStrings:photos"] = e.Photos;

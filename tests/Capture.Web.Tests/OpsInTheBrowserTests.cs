@@ -22,7 +22,7 @@ public sealed class OpsInTheBrowserTests(SystemFixture system, BrowserFixture br
 
         var queue = $"web-test-{Guid.NewGuid():N}_error";
         using var admin = new RabbitMqAdmin(system.System.Endpoints.RabbitManagement!);
-        await admin.PutMessageAsync(system.VirtualHost, queue, "{\"message\":\"poison\"}");
+        await admin.PutInQueueAsync(system.VirtualHost, queue, "{\"message\":\"poison\"}");
 
         var row = ops.Locator("[data-test=queue-row]", new() { HasTextString = queue });
         await Expect(row).ToHaveClassAsync("error-queue", new() { Timeout = 15_000 });

@@ -5,7 +5,9 @@ public sealed record VerifyCaptureCodeRequest(string Code);
 
 /// <summary>
 /// What Registration answers for a valid, unrevoked capture code (采集码): the registration it stands for and what
-/// a station operator must see. The ID number is masked but for its last four characters.
+/// a station operator must see. The ID number is masked but for its last four characters. <see cref="CaptureCodeVersion"/>
+/// is the version of the scanned code, so a service that caches the answer can tell it from a later revocation
+/// (<see cref="CaptureCodeRevoked"/>); null from an older Registration.
 /// </summary>
 public sealed record CaptureCodeVerification(
     Guid RegistrationId,
@@ -18,4 +20,5 @@ public sealed record CaptureCodeVerification(
     string? ClassName,
     string DegreeLevel,
     string MaskedIdNumber,
-    string Status);
+    string Status,
+    int? CaptureCodeVersion = null);

@@ -24,7 +24,9 @@ public sealed record StudentRegistered(
 /// A college approved a registration: the student may now be scheduled, pay and be captured. Carries what
 /// Scheduling, Payment and Verification need so that none has to ask Registration: campaign, school, college, class,
 /// degree level, campus, fee (in fen), the campaign's verification window, and the ID type and whole ID number
-/// (<see cref="IdNumber"/>: Verification names CHSI export files by it). The whole ID number is personal data: a
+/// (<see cref="IdNumber"/>: Verification names CHSI export files by it). <see cref="CaptureCodeVersion"/> is the
+/// version of the code issued with this approval: codes of lower versions are dead (a re-approval after a withdrawal
+/// issues a new code). The whole ID number is personal data: a
 /// consumer that does not need it ignores it and never logs it; <see cref="ToString"/> masks it.
 /// </summary>
 public sealed record RegistrationApproved(
@@ -44,7 +46,8 @@ public sealed record RegistrationApproved(
     DateTimeOffset ApprovedAt,
     string? IdType = null,
     string? IdNumber = null,
-    int? VerificationWindowDays = null)
+    int? VerificationWindowDays = null,
+    int? CaptureCodeVersion = null)
 {
     public override string ToString() =>
         $"RegistrationApproved {{ RegistrationId = {RegistrationId}, CampaignId = {CampaignId}, SchoolCode = {SchoolCode}, CollegeCode = {CollegeCode}, IdNumber = {MaskedIdNumber} }}";
@@ -69,7 +72,10 @@ public sealed record RegistrationWithdrawn(
 /// <summary>
 /// Fields of a student's data changed (an approved correction, or a roster with new values). <see cref="Fields"/> names
 /// them; <see cref="Current"/> is the student's data as it now is, whole (Verification keeps the snapshot that goes to
-/// CHSI current with it). Personal data: never logged (<see cref="ToString"/> leaves it out); null from older publishers.
+/// CHSI current with it; Scheduling and Payment keep names, college, class and campus current). A consumer applies only
+/// the fields named (<c>name</c>, <c>collegeCode</c>, <c>className</c>, <c>campus</c>, …), so a null class or campus from an
+/// older publisher never clears a value. Personal data: never logged (<see cref="ToString"/> leaves it out); null from
+/// older publishers.
 /// </summary>
 public sealed record StudentDataCorrected(
     Guid RegistrationId,
@@ -98,6 +104,34 @@ public sealed record StudentDataCorrectionRejected(
         $"StudentDataCorrectionRejected {{ RegistrationId = {RegistrationId}, CampaignId = {CampaignId}, Fields = [{string.Join(", ", Fields)}] }}";
 }
 
+/// <summary>
+/// A registration's capture codes below <see cref="ValidFromVersion"/> stopped working: revoked by staff (a lost phone),
+/// replaced by a re-issued code, or dropped with a withdrawal. Urgent: a station must refuse the old code at once,
+/// whatever it cached. <see cref="ValidFromVersion"/> is the current version when a new code was issued, and one above
+/// it when the current code was revoked without a new one. <see cref="Reason"/> is <c>revoked</c> or <c>reissued</c>.
+/// </summary>
+public sealed record CaptureCodeRevoked(
+    Guid RegistrationId,
+    Guid CampaignId,
+    string SchoolCode,
+    int ValidFromVersion,
+    string Reason,
+    DateTimeOffset RevokedAt)
+{
+    public const string Revoked = "revoked";
+    public const string Reissued = "reissued";
+}
+
+/// <summary>
+/// A campaign's fee per student changed (in fen). Payment re-prices the orders not yet paid; Scheduling checks the new
+/// fee at check-in (a fee raised from 0 means an unpaid student is no longer admitted).
+/// </summary>
+public sealed record CampaignFeeChanged(
+    Guid CampaignId,
+    string SchoolCode,
+    long FeeFen,
+    DateTimeOffset ChangedAt);
+
 /// <summary>A registration's data after a change: what the diploma record (and the CHSI export) is keyed by.</summary>
 public sealed record StudentDataSnapshot(
     string StudentNumber,
@@ -107,7 +141,9 @@ public sealed record StudentDataSnapshot(
     string DegreeLevel,
     string StudyMode,
     string CollegeCode,
-    string CollegeName)
+    string CollegeName,
+    string? ClassName = null,
+    string? Campus = null)
 {
     public override string ToString() => $"StudentDataSnapshot {{ StudentNumber = {StudentNumber}, CollegeCode = {CollegeCode} }}";
 }

@@ -42,6 +42,27 @@ public static class OrderRules
         }
     }
 
+    /// <summary>
+    /// Applies a campaign's new fee to an order approved before the change. Only an order not yet paid and not waived by
+    /// hand changes (a pending one, or one waived because the fee was 0): a fee raised from 0 makes it pending, a fee
+    /// lowered to 0 waives it. Returns false when nothing changes.
+    /// </summary>
+    public static bool ApplyFeeChange(PaymentOrder order, long feeFen, DateTimeOffset changedAt)
+    {
+        if (order.ApprovedAt >= changedAt || order.AmountFen == feeFen
+            || order.Status is not (OrderStatus.Pending or OrderStatus.Waived) || order.WaiverReason is not null)
+        {
+            return false;
+        }
+
+        order.AmountFen = feeFen;
+        order.OutTradeNo = PaymentOrder.NewOutTradeNo();
+        order.CodeUrl = null;
+        order.OnlineStartedAt = null;
+        order.Status = Initial(feeFen);
+        return true;
+    }
+
     /// <summary>Why a provider's "paid" does not match the order, or null when it does.</summary>
     public static string? Mismatch(PaymentOrder order, long paidFen, string currency)
     {

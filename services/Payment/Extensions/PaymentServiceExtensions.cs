@@ -20,6 +20,8 @@ public static class PaymentServiceExtensions
         {
             bus.AddConsumer<RegistrationApprovedConsumer>();
             bus.AddConsumer<RegistrationWithdrawnConsumer>();
+            bus.AddConsumer<CampaignFeeChangedConsumer>();
+            bus.AddConsumer<StudentDataCorrectedConsumer>();
             bus.AddConsumer<SessionClosedConsumer>();
             bus.AddConsumer<MakeupBookedConsumer>();
             bus.AddConsumer<PhotoAcceptedConsumer>();

@@ -111,7 +111,14 @@ public static class CampaignsApi
             return Problems.Conflict("This campaign is closed; its terms can no longer change.");
         }
 
+        var feeBefore = campaign.FeeFen;
         campaign.Apply(terms, clock.GetUtcNow());
+        if (campaign.FeeFen != feeBefore)
+        {
+            // Payment re-prices unpaid orders and Scheduling's check-in asks for the new fee.
+            db.AddIntegrationEvent(new CampaignFeeChanged(campaign.Id, campaign.SchoolCode, campaign.FeeFen, campaign.UpdatedAt));
+        }
+
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(CampaignView.From(campaign));
     }

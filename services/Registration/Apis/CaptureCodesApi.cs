@@ -80,7 +80,7 @@ public static class CaptureCodesApi
         var campaign = await db.Campaigns.AsNoTracking().FirstAsync(c => c.Id == r.CampaignId, ct);
         return TypedResults.Ok(new CaptureCodeVerification(
             r.Id, r.CampaignId, campaign.SchoolCode, r.StudentNumber, r.Name, r.CollegeCode, r.CollegeName, r.ClassName, r.DegreeLevel,
-            PersonalData.MaskIdNumber(r.IdNumber), r.Status));
+            PersonalData.MaskIdNumber(r.IdNumber), r.Status, claim.Version));
     }
 
     private static async Task<(StudentRegistration? Registration, ProblemHttpResult? Problem)> CurrentAsync(Guid id, ClaimsPrincipal user, RegistrationDbContext db, CancellationToken ct)
@@ -134,11 +134,17 @@ public static class CaptureCodesApi
             return Problems.Conflict("This registration has no capture code to revoke.");
         }
 
-        r.RevokeCaptureCode(clock.GetUtcNow());
+        if (r.CaptureCodeRevokedAt is null)
+        {
+            var now = clock.GetUtcNow();
+            r.RevokeCaptureCode(now);
+            db.AddUrgentIntegrationEvent(new CaptureCodeRevoked(r.Id, r.CampaignId, r.SchoolCode, r.CaptureCodeVersion + 1, CaptureCodeRevoked.Revoked, now));
+        }
+
         return await SaveAsync(db, r, ct);
     }
 
-    private static async Task<Results<Ok<CaptureCodeView>, ProblemHttpResult>> ReissueAsync(Guid registrationId, ClaimsPrincipal user, RegistrationDbContext db, CaptureCodeSigner signer, CancellationToken ct)
+    private static async Task<Results<Ok<CaptureCodeView>, ProblemHttpResult>> ReissueAsync(Guid registrationId, ClaimsPrincipal user, RegistrationDbContext db, CaptureCodeSigner signer, TimeProvider clock, CancellationToken ct)
     {
         var r = await Caller.From(user).Scope(db.Registrations).FirstOrDefaultAsync(x => x.Id == registrationId, ct);
         if (r is null)
@@ -152,6 +158,7 @@ public static class CaptureCodesApi
         }
 
         r.ReissueCaptureCode();
+        db.AddUrgentIntegrationEvent(new CaptureCodeRevoked(r.Id, r.CampaignId, r.SchoolCode, r.CaptureCodeVersion, CaptureCodeRevoked.Reissued, clock.GetUtcNow()));
         try
         {
             await db.SaveChangesAsync(ct);

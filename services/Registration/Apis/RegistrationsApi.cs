@@ -333,7 +333,7 @@ public static class RegistrationsApi
         var now = clock.GetUtcNow();
         if (r.Withdraw(body.Reason.Trim(), caller.Actor, now))
         {
-            db.AddIntegrationEvent(new RegistrationWithdrawn(r.Id, r.CampaignId, r.CollegeCode, body.Reason.Trim(), now));
+            db.AddUrgentIntegrationEvent(new RegistrationWithdrawn(r.Id, r.CampaignId, r.CollegeCode, body.Reason.Trim(), now));
         }
 
         try

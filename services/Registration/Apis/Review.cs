@@ -31,7 +31,7 @@ public static class Review
                 db.AddIntegrationEvent(new RegistrationApproved(
                     r.Id, campaign.Id, campaign.SchoolCode, r.CollegeCode, r.CollegeName, r.ClassName, r.StudentNumber, r.Name,
                     PersonalData.MaskIdNumber(r.IdNumber), r.DegreeLevel, r.StudyMode, r.Campus, campaign.FeeFen, now,
-                    r.IdType, r.IdNumber, campaign.VerificationWindowDays));
+                    r.IdType, r.IdNumber, campaign.VerificationWindowDays, r.CaptureCodeVersion));
             }
 
             return refusal;

@@ -61,7 +61,7 @@ public sealed class StudentRegistration
     public uint Version { get; private set; }
 
     /// <summary>The data that links the photo to the diploma record, as it now is (for <see cref="StudentDataCorrected"/>).</summary>
-    public StudentDataSnapshot Snapshot() => new(StudentNumber, Name, IdType, IdNumber, DegreeLevel, StudyMode, CollegeCode, CollegeName);
+    public StudentDataSnapshot Snapshot() => new(StudentNumber, Name, IdType, IdNumber, DegreeLevel, StudyMode, CollegeCode, CollegeName, ClassName, Campus);
 
     public static StudentRegistration Register(Campaign campaign, StudentData data, DateTimeOffset now)
     {

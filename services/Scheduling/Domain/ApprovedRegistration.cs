@@ -34,5 +34,20 @@ public sealed class ApprovedRegistration
 
     public DateTimeOffset? WithdrawnAt { get; set; }
 
+    /// <summary>
+    /// The lowest capture-code version still valid (from <c>CaptureCodeRevoked</c> and approvals): every instance checks
+    /// a scanned code against it in the database, whatever its cache or the offline copy says.
+    /// </summary>
+    public int CaptureCodesValidFrom { get; set; }
+
+    /// <summary>When the student data here was last set (approval or correction), so an older message never overwrites a newer one.</summary>
+    public DateTimeOffset? DataAsOf { get; set; }
+
+    /// <summary>
+    /// Whether a code of <paramref name="version"/> may still be honoured when codes below <paramref name="validFrom"/>
+    /// are dead. A code of unknown version (an older Registration did not say) is honoured only while none was ever revoked.
+    /// </summary>
+    public static bool Honours(int validFrom, int? version) => version is { } v ? v >= validFrom : validFrom == 0;
+
     public bool IsActive => ApprovedAt is not null && (WithdrawnAt is null || WithdrawnAt < ApprovedAt);
 }

@@ -11,4 +11,9 @@ public sealed class CampaignOwner
     public required string SchoolCode { get; set; }
 
     public required string Cohort { get; set; }
+
+    /// <summary>The fee per student from the latest <c>CampaignFeeChanged</c> (null: never changed after creation).</summary>
+    public long? FeeFen { get; set; }
+
+    public DateTimeOffset? FeeChangedAt { get; set; }
 }

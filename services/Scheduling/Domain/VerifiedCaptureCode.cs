@@ -11,4 +11,7 @@ public sealed class VerifiedCaptureCode
     public Guid RegistrationId { get; set; }
 
     public DateTimeOffset VerifiedAt { get; set; }
+
+    /// <summary>The code's version as Registration reported it (null from an older Registration).</summary>
+    public int? Version { get; set; }
 }

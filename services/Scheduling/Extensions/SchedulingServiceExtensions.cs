@@ -17,6 +17,9 @@ public static class SchedulingServiceExtensions
             bus.AddConsumer<CampaignCreatedConsumer>();
             bus.AddConsumer<RegistrationApprovedConsumer>();
             bus.AddConsumer<RegistrationWithdrawnConsumer>();
+            bus.AddConsumer<CaptureCodeRevokedConsumer>();
+            bus.AddConsumer<CampaignFeeChangedConsumer>();
+            bus.AddConsumer<StudentDataCorrectedConsumer>();
             bus.AddConsumer<PaymentSucceededConsumer>();
             bus.AddConsumer<PaymentRefundedConsumer>();
             bus.AddConsumer<PhotoAcceptedConsumer>();

@@ -30,6 +30,9 @@ public sealed class RegistrationApprovedConsumer(SchedulingDbContext db, ILogger
             Db.Registrations.Add(row);
         }
 
+        // Codes below the one issued with this approval are dead, whichever message arrives first.
+        row.CaptureCodesValidFrom = Math.Max(row.CaptureCodesValidFrom, m.CaptureCodeVersion ?? 0);
+
         // An older approval arriving after a newer one changes nothing.
         if (row.ApprovedAt is { } known && known > m.ApprovedAt)
         {
@@ -38,6 +41,18 @@ public sealed class RegistrationApprovedConsumer(SchedulingDbContext db, ILogger
 
         row.CampaignId = m.CampaignId;
         row.SchoolCode = m.SchoolCode;
+        row.ApprovedAt = m.ApprovedAt;
+
+        // A fee changed after this approval was published (the change overtook it) stays.
+        var campaign = await Db.Campaigns.FindAsync([m.CampaignId], context.CancellationToken);
+        row.FeeFen = campaign is { FeeFen: { } fee, FeeChangedAt: { } changedAt } && changedAt > m.ApprovedAt ? fee : m.FeeFen;
+
+        // A correction newer than this approval (it overtook it) keeps its values.
+        if (row.DataAsOf is { } asOf && asOf > m.ApprovedAt)
+        {
+            return;
+        }
+
         row.CollegeCode = m.CollegeCode;
         row.CollegeName = m.CollegeName;
         row.ClassName = m.ClassName;
@@ -46,7 +61,6 @@ public sealed class RegistrationApprovedConsumer(SchedulingDbContext db, ILogger
         row.MaskedIdNumber = m.MaskedIdNumber;
         row.DegreeLevel = m.DegreeLevel;
         row.Campus = m.Campus;
-        row.FeeFen = m.FeeFen;
-        row.ApprovedAt = m.ApprovedAt;
+        row.DataAsOf = m.ApprovedAt;
     }
 }

@@ -5,7 +5,7 @@ public static class Limits
 {
     public const int SchoolCode = 16;
     public const int CollegeCode = 64;
-    public const int CollegeName = 128;
+    public const int CollegeName = Capture.Contracts.Registration.StudentDataLimits.CollegeName;
     public const int StudentNumber = 32;
     public const int StudentName = 128;
     public const int IdType = 40;

@@ -95,4 +95,37 @@ public sealed class OutboxTests
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.All(log.Counts, pair => Assert.Equal(1, pair.Value));
     }
+
+    [Fact]
+    public async Task An_urgent_event_leaves_before_a_backlog_of_bulk_events_written_before_it()
+    {
+        await using var isolated = await Isolated.CreateAsync();
+        var log = new DeliveryLog();
+        await using var host = await LedgerHost.StartAsync(isolated.DatabaseConnection, isolated.Messaging, log);
+
+        // One commit with 2,000 bulk events (a roster import) and then one urgent event (a revocation): by sequence the
+        // urgent one is last; the relay still takes it in its first batch.
+        const int bulk = 2000;
+        var urgent = Guid.NewGuid();
+        await host.InDbAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            for (var i = 0; i < bulk; i++)
+            {
+                db.AddIntegrationEvent(new LedgerOpened(Guid.NewGuid(), $"bulk {i}"));
+            }
+
+            await db.SaveChangesAsync();
+            db.AddUrgentIntegrationEvent(new LedgerOpened(urgent, "urgent"));
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+        });
+
+        await Eventually.TrueAsync(() => log.Counts.Count >= bulk + 1, TimeSpan.FromSeconds(120), "every event");
+        var order = log.Of<LedgerOpened>().Select(m => m.LedgerId).ToList();
+        var position = order.IndexOf(urgent);
+        Assert.InRange(position, 0, 199);
+        var rows = await host.OutboxAsync();
+        Assert.True(rows.Single(r => r.Urgent).Sequence > rows.Where(r => !r.Urgent).Max(r => r.Sequence));
+    }
 }

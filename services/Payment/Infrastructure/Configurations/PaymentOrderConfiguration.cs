@@ -1,3 +1,4 @@
+using Capture.Contracts.Registration;
 using Capture.Payment.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -26,11 +27,12 @@ public sealed class PaymentOrderConfiguration : IEntityTypeConfiguration<Payment
         builder.Property(o => o.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(o => o.Method).HasMaxLength(16);
         builder.Property(o => o.Currency).HasMaxLength(3);
-        builder.Property(o => o.SchoolCode).HasMaxLength(16);
-        builder.Property(o => o.CollegeCode).HasMaxLength(32);
-        builder.Property(o => o.CollegeName).HasMaxLength(128);
-        builder.Property(o => o.ClassName).HasMaxLength(128);
-        builder.Property(o => o.StudentNumber).HasMaxLength(32);
+        // At least as wide as the contract allows (StudentDataLimits), so every RegistrationApproved can be stored.
+        builder.Property(o => o.SchoolCode).HasMaxLength(StudentDataLimits.SchoolCode);
+        builder.Property(o => o.CollegeCode).HasMaxLength(StudentDataLimits.CollegeCode);
+        builder.Property(o => o.CollegeName).HasMaxLength(StudentDataLimits.CollegeName);
+        builder.Property(o => o.ClassName).HasMaxLength(StudentDataLimits.ClassName);
+        builder.Property(o => o.StudentNumber).HasMaxLength(StudentDataLimits.StudentNumber);
         builder.Property(o => o.StudentName).HasMaxLength(128);
         builder.Property(o => o.OutTradeNo).HasMaxLength(32);
         builder.Property(o => o.CodeUrl).HasMaxLength(256);

@@ -150,8 +150,8 @@ namespace Capture.Payment.Infrastructure.Migrations
                         .HasColumnName("cancelled_at");
 
                     b.Property<string>("ClassName")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
                         .HasColumnName("class_name");
 
                     b.Property<string>("CodeUrl")
@@ -161,14 +161,14 @@ namespace Capture.Payment.Infrastructure.Migrations
 
                     b.Property<string>("CollegeCode")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
                         .HasColumnName("college_code");
 
                     b.Property<string>("CollegeName")
                         .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
                         .HasColumnName("college_name");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -576,13 +576,18 @@ namespace Capture.Payment.Infrastructure.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("trace_parent");
 
+                    b.Property<bool>("Urgent")
+                        .HasColumnType("boolean")
+                        .HasColumnName("urgent");
+
                     b.HasKey("Id")
                         .HasName("pk_outbox_messages");
 
                     b.HasIndex("PublishedAt")
                         .HasDatabaseName("ix_outbox_messages_published_at");
 
-                    b.HasIndex("Sequence")
+                    b.HasIndex("Urgent", "Sequence")
+                        .IsDescending(true, false)
                         .HasDatabaseName("ix_outbox_messages_unpublished")
                         .HasFilter("published_at IS NULL");
 

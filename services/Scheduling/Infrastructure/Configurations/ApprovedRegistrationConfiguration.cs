@@ -1,3 +1,4 @@
+using Capture.Contracts.Registration;
 using Capture.Scheduling.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -11,15 +12,16 @@ public sealed class ApprovedRegistrationConfiguration : IEntityTypeConfiguration
         builder.ToTable("registrations");
         builder.HasKey(r => r.RegistrationId);
         builder.Property(r => r.RegistrationId).ValueGeneratedNever();
-        builder.Property(r => r.SchoolCode).HasMaxLength(16);
-        builder.Property(r => r.CollegeCode).HasMaxLength(64);
+        // At least as wide as the contract allows (StudentDataLimits), so every RegistrationApproved can be stored.
+        builder.Property(r => r.SchoolCode).HasMaxLength(StudentDataLimits.SchoolCode);
+        builder.Property(r => r.CollegeCode).HasMaxLength(StudentDataLimits.CollegeCode);
         builder.Property(r => r.CollegeName).HasMaxLength(256);
-        builder.Property(r => r.ClassName).HasMaxLength(128);
+        builder.Property(r => r.ClassName).HasMaxLength(StudentDataLimits.ClassName);
         builder.Property(r => r.StudentNumber).HasMaxLength(64);
         builder.Property(r => r.StudentName).HasMaxLength(256);
         builder.Property(r => r.MaskedIdNumber).HasMaxLength(64);
         builder.Property(r => r.DegreeLevel).HasMaxLength(64);
-        builder.Property(r => r.Campus).HasMaxLength(128);
+        builder.Property(r => r.Campus).HasMaxLength(StudentDataLimits.Campus);
         builder.Ignore(r => r.IsActive);
         builder.HasIndex(r => new { r.CampaignId, r.CollegeCode });
         builder.HasIndex(r => new { r.SchoolCode, r.StudentNumber });

@@ -1,3 +1,4 @@
+using Capture.Contracts.Registration;
 using Capture.Scheduling.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -11,6 +12,6 @@ public sealed class CampaignOwnerConfiguration : IEntityTypeConfiguration<Campai
         builder.ToTable("campaigns");
         builder.HasKey(c => c.CampaignId);
         builder.Property(c => c.SchoolCode).HasMaxLength(16);
-        builder.Property(c => c.Cohort).HasMaxLength(64);
+        builder.Property(c => c.Cohort).HasMaxLength(StudentDataLimits.Cohort);
     }
 }

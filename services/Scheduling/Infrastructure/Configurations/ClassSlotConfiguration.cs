@@ -1,3 +1,4 @@
+using Capture.Contracts.Registration;
 using Capture.Scheduling.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -9,7 +10,7 @@ public sealed class ClassSlotConfiguration : IEntityTypeConfiguration<ClassSlot>
     public void Configure(EntityTypeBuilder<ClassSlot> builder)
     {
         builder.HasKey(c => c.Id);
-        builder.Property(c => c.ClassName).HasMaxLength(128);
+        builder.Property(c => c.ClassName).HasMaxLength(StudentDataLimits.ClassName);
         builder.HasIndex(c => new { c.AllocationId, c.ClassName }).IsUnique();
     }
 }

@@ -83,13 +83,17 @@ namespace Capture.Scheduling.Infrastructure.Migrations
                         .HasColumnName("campaign_id");
 
                     b.Property<string>("Campus")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
                         .HasColumnName("campus");
 
+                    b.Property<int>("CaptureCodesValidFrom")
+                        .HasColumnType("integer")
+                        .HasColumnName("capture_codes_valid_from");
+
                     b.Property<string>("ClassName")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
                         .HasColumnName("class_name");
 
                     b.Property<string>("CollegeCode")
@@ -103,6 +107,10 @@ namespace Capture.Scheduling.Infrastructure.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
                         .HasColumnName("college_name");
+
+                    b.Property<DateTimeOffset?>("DataAsOf")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("data_as_of");
 
                     b.Property<string>("DegreeLevel")
                         .IsRequired()
@@ -166,6 +174,14 @@ namespace Capture.Scheduling.Infrastructure.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("cohort");
+
+                    b.Property<DateTimeOffset?>("FeeChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("fee_changed_at");
+
+                    b.Property<long?>("FeeFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("fee_fen");
 
                     b.Property<string>("SchoolCode")
                         .IsRequired()
@@ -363,8 +379,8 @@ namespace Capture.Scheduling.Infrastructure.Migrations
 
                     b.Property<string>("ClassName")
                         .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
                         .HasColumnName("class_name");
 
                     b.Property<DateTimeOffset>("EndsAt")
@@ -736,6 +752,10 @@ namespace Capture.Scheduling.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("verified_at");
 
+                    b.Property<int?>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
                     b.HasKey("CodeHash")
                         .HasName("pk_verified_capture_codes");
 
@@ -829,13 +849,18 @@ namespace Capture.Scheduling.Infrastructure.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("trace_parent");
 
+                    b.Property<bool>("Urgent")
+                        .HasColumnType("boolean")
+                        .HasColumnName("urgent");
+
                     b.HasKey("Id")
                         .HasName("pk_outbox_messages");
 
                     b.HasIndex("PublishedAt")
                         .HasDatabaseName("ix_outbox_messages_published_at");
 
-                    b.HasIndex("Sequence")
+                    b.HasIndex("Urgent", "Sequence")
+                        .IsDescending(true, false)
                         .HasDatabaseName("ix_outbox_messages_unpublished")
                         .HasFilter("published_at IS NULL");
 

@@ -107,13 +107,18 @@ namespace Capture.Verification.Infrastructure.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("trace_parent");
 
+                    b.Property<bool>("Urgent")
+                        .HasColumnType("boolean")
+                        .HasColumnName("urgent");
+
                     b.HasKey("Id")
                         .HasName("pk_outbox_messages");
 
                     b.HasIndex("PublishedAt")
                         .HasDatabaseName("ix_outbox_messages_published_at");
 
-                    b.HasIndex("Sequence")
+                    b.HasIndex("Urgent", "Sequence")
+                        .IsDescending(true, false)
                         .HasDatabaseName("ix_outbox_messages_unpublished")
                         .HasFilter("published_at IS NULL");
 
@@ -426,8 +431,8 @@ namespace Capture.Verification.Infrastructure.Migrations
 
                     b.Property<string>("CollegeName")
                         .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
                         .HasColumnName("college_name");
 
                     b.Property<DateTimeOffset?>("Deadline")
