@@ -235,10 +235,10 @@ public sealed class CaptureSystem : IAsyncDisposable
             env[$"services__{reference}__http__0"] = $"http://127.0.0.1:{ports[reference]}";
         }
 
-        if (service == ServiceDefinition.Web && Endpoints.RabbitManagement is { } management)
+        if (service == ServiceDefinition.Web && Endpoints.RabbitManagement is { } brokerManagement)
         {
             // The ops dashboard reads queue depths, consumers and _error queues from RabbitMQ's management API.
-            env["RabbitMq__Management__Url"] = management.ToString();
+            env["RabbitMq__Management__Url"] = brokerManagement.ToString();
             env["RabbitMq__Management__VirtualHost"] = options.VirtualHost;
         }
 
