@@ -119,7 +119,7 @@ public sealed class ChangesAfterApprovalTests(SchedulingApp app) : IClassFixture
         }
 
         await app.Bus.Publish(new CaptureCodeRevoked(student.RegistrationId, world.CampaignId, world.School, 2, CaptureCodeRevoked.Reissued, DateTimeOffset.UtcNow));
-        var newCode = "CC-" + Guid.NewGuid().ToString("N");
+        var newCode = CaptureWorld.WellFormedCode();
         app.Registration.Add(newCode, new CaptureCodeVerification(student.RegistrationId, world.CampaignId, world.School, student.StudentNumber, student.Name, "art", "art学院", null, "硕士", "**************123X", "Approved", 2));
         await Eventually.TrueAsync(
             () => world.CountAsync(db => db.Registrations.AnyAsync(r => r.RegistrationId == student.RegistrationId && r.CaptureCodesValidFrom == 2)), what: "the re-issue");
