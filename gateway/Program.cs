@@ -4,6 +4,10 @@ using Capture.Gateway.Extensions;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddGatewayServices();
+if (builder.Environment.IsDevelopment())
+{
+    builder.Services.AddDevelopmentDeviceFlow();
+}
 
 var app = builder.Build();
 // Behind the Ingress: the browser's scheme (https) reaches the pages through YARP's X-Forwarded-Proto, so the web app
@@ -17,6 +21,7 @@ app.MapDefaultEndpoints();
 if (app.Environment.IsDevelopment())
 {
     app.MapDevelopmentTokenApi();
+    app.MapDevelopmentDeviceFlowApi();
 }
 
 app.UseRequestBodyLimits();

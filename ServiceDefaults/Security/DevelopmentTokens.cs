@@ -13,7 +13,32 @@ public sealed record DevelopmentTokenRequest(string? Role, string? Subject, stri
 /// </summary>
 public static class DevelopmentTokens
 {
+    /// <summary>How long a development token lives unless <c>Auth:DevelopmentTokenLifetime</c> says otherwise.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
+
+    /// <summary>The longest a development token may live (and the longest <c>Auth:DevelopmentTokenLifetime</c> may say).</summary>
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromHours(24);
+
+    /// <summary>The longest subject, school, college or venue a development token carries.</summary>
+    public const int MaxClaimLength = 100;
+
+    /// <summary>
+    /// The configured lifetime (<c>Auth:DevelopmentTokenLifetime</c>, a TimeSpan such as <c>00:00:30</c>; tests make it
+    /// short to see a refresh), or <see cref="Lifetime"/>.
+    /// </summary>
+    public static TimeSpan ConfiguredLifetime(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        var raw = configuration[$"{AuthenticationExtensions.SectionName}:DevelopmentTokenLifetime"];
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return Lifetime;
+        }
+
+        return TimeSpan.TryParse(raw, System.Globalization.CultureInfo.InvariantCulture, out var lifetime)
+               && lifetime >= TimeSpan.FromSeconds(5) && lifetime <= MaxLifetime
+            ? lifetime
+            : throw new InvalidOperationException($"Auth:DevelopmentTokenLifetime must be a TimeSpan between 00:00:05 and {MaxLifetime}, not '{raw}'.");
+    }
 
     /// <summary>Validation errors by field, empty when the request is good.</summary>
     public static Dictionary<string, string[]> Validate(DevelopmentTokenRequest request)
@@ -33,7 +58,19 @@ public static class DevelopmentTokens
             }
         }
 
-        Require("subject", request.Subject, "who the caller is");
+        foreach (var (field, value) in new[] { ("subject", request.Subject), ("school", request.School), ("college", request.College), ("venue", request.Venue) })
+        {
+            if (Validation.TextRules.CheckText(value, MaxClaimLength) is { } problem)
+            {
+                errors[field] = [problem];
+            }
+        }
+
+        if (!errors.ContainsKey("subject"))
+        {
+            Require("subject", request.Subject, "who the caller is");
+        }
+
         switch (request.Role)
         {
             case CaptureRoles.CollegeStaff:
@@ -53,7 +90,7 @@ public static class DevelopmentTokens
         return errors;
     }
 
-    public static string Issue(DevelopmentTokenRequest request, SecurityKey key, string audience = AuthenticationExtensions.DefaultAudience, DateTime? now = null)
+    public static string Issue(DevelopmentTokenRequest request, SecurityKey key, string audience = AuthenticationExtensions.DefaultAudience, DateTime? now = null, TimeSpan? lifetime = null)
     {
         var claims = new List<Claim> { new(CaptureClaims.Role, request.Role!), new(CaptureClaims.Subject, request.Subject!) };
         void Add(string type, string? value)
@@ -76,7 +113,7 @@ public static class DevelopmentTokens
             Subject = new ClaimsIdentity(claims),
             IssuedAt = issuedAt,
             NotBefore = issuedAt,
-            Expires = issuedAt + Lifetime,
+            Expires = issuedAt + (lifetime ?? Lifetime),
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
         });
     }

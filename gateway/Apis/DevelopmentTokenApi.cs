@@ -5,7 +5,8 @@ namespace Capture.Gateway.Apis;
 
 /// <summary>
 /// <c>POST /dev/token</c>: the development token issuer. Mapped only in the Development environment (Program.cs);
-/// production tokens come from the university's OpenID Connect authority.
+/// production tokens come from the university's OpenID Connect authority. Tokens live <c>Auth:DevelopmentTokenLifetime</c>
+/// (default 8 hours). The station agent's device flow has its own stand-in authority: <see cref="DevelopmentDeviceFlowApi"/>.
 /// </summary>
 public static class DevelopmentTokenApi
 {
@@ -30,8 +31,9 @@ public static class DevelopmentTokenApi
         var key = AuthenticationExtensions.SigningKey(configuration)
             ?? throw new InvalidOperationException("Auth:SigningKey is not set; the development issuer needs it.");
         var audience = configuration[$"{AuthenticationExtensions.SectionName}:Audience"] ?? AuthenticationExtensions.DefaultAudience;
-        var token = DevelopmentTokens.Issue(request, key, audience);
-        return TypedResults.Ok(new DevelopmentTokenResponse(token, "Bearer", (int)DevelopmentTokens.Lifetime.TotalSeconds));
+        var lifetime = DevelopmentTokens.ConfiguredLifetime(configuration);
+        var token = DevelopmentTokens.Issue(request, key, audience, lifetime: lifetime);
+        return TypedResults.Ok(new DevelopmentTokenResponse(token, "Bearer", (int)lifetime.TotalSeconds));
     }
 }
 

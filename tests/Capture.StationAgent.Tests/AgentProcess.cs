@@ -22,7 +22,8 @@ public sealed class AgentProcess : IDisposable
         }
     }
 
-    public static AgentProcess Start(AgentHarness h)
+    /// <summary>The agent for the harness's station; signed in with <c>--dev-venue</c> unless <paramref name="signIn"/> gives other options (e.g. <c>--authority</c>).</summary>
+    public static AgentProcess Start(AgentHarness h, IReadOnlyList<string>? signIn = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "capture-station-agent.dll");
         var info = new ProcessStartInfo("dotnet")
@@ -39,12 +40,9 @@ public sealed class AgentProcess : IDisposable
             "--station", h.Station.ToString(),
             "--folder", h.Options.HotFolder,
             "--data", h.Options.DataFolder,
-            "--dev-venue", h.Day.Venue.ToString(),
-            "--dev-school", h.Day.School,
-            "--dev-subject", "photographer",
             "--session", (h.Options.SessionId ?? h.Day.Session).ToString(),
             "--stable-ms", "400",
-        })
+        }.Concat(signIn ?? ["--dev-venue", h.Day.Venue.ToString(), "--dev-school", h.Day.School, "--dev-subject", "photographer"]))
         {
             info.ArgumentList.Add(arg);
         }

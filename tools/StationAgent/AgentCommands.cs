@@ -25,6 +25,21 @@ public static class AgentCommands
         var devVenue = new Option<Guid?>("--dev-venue") { Description = "Development sign-in: the venue id for a /dev/token station-operator token." };
         var devSchool = new Option<string?>("--dev-school") { Description = "Development sign-in: the school code.", DefaultValueFactory = _ => "10385" };
         var devSubject = new Option<string?>("--dev-subject") { Description = "Development sign-in: who you are.", DefaultValueFactory = _ => Environment.UserName };
+        var authority = new Option<string?>("--authority")
+        {
+            Description = "Sign in with the OpenID Connect device flow of this authority (the university's identity provider; Development: the gateway's /dev).",
+        };
+        authority.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } value
+                && (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || !DeviceFlowTokenSource.IsSecureEnough(uri)))
+            {
+                r.AddError("--authority must be the identity provider's https address (http only to this machine), e.g. https://idp.example.edu.cn");
+            }
+        });
+        var clientId = new Option<string>("--client-id") { Description = "The agent's client id at the authority.", DefaultValueFactory = _ => "capture-station-agent" };
+        var scope = new Option<string>("--scope") { Description = "The scopes the agent asks for (offline_access: a refresh token).", DefaultValueFactory = _ => "openid offline_access" };
+        var signInStore = new Option<string?>("--sign-in-store") { Description = "Where the device flow's refresh token is kept (default: per user, protected)." };
         var session = new Option<Guid?>("--session") { Description = "Check students in to this session (default: the open one at the venue now)." };
         var keyframe = new Option<bool>("--keyframe") { Description = "Mark the first frame after each scan as the capture-code frame." };
         var stable = new Option<int>("--stable-ms") { Description = "How long a file must stay unchanged before it is read.", DefaultValueFactory = _ => 1000 };
@@ -32,7 +47,7 @@ public static class AgentCommands
 
         var run = new Command("run", "Watch the camera folder, read scans from the keyboard/scanner, upload, show verdicts.")
         {
-            server, station, folder, data, token, tokenFile, devVenue, devSchool, devSubject, session, keyframe, stable, plain,
+            server, station, folder, data, token, tokenFile, devVenue, devSchool, devSubject, authority, clientId, scope, signInStore, session, keyframe, stable, plain,
         };
         run.SetAction(async (parse, ct) =>
         {
@@ -47,12 +62,13 @@ public static class AgentCommands
                 StableFor = TimeSpan.FromMilliseconds(parse.GetValue(stable)),
             };
             var http = AgentHttp.CreateClient(options.Server);
-            if (SignIn(parse, http) is not { } tokens)
+            var console = parse.GetValue(plain) ? AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors }) : AnsiConsole.Console;
+            if (await SignInAsync(parse, http, console, parse.GetValue(plain), ct) is not { } tokens)
             {
                 return 2;
             }
 
-            var console = parse.GetValue(plain) ? AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors }) : AnsiConsole.Console;
+            using var disposeTokens = tokens as IDisposable;
             await using var agent = new StationAgentCore(options, new CaptureApi(http, tokens));
             return await new AgentScreen(agent, console, Console.In).RunAsync(ct);
         });
@@ -60,12 +76,14 @@ public static class AgentCommands
         var venueOption = new Option<Guid?>("--venue") { Description = "The venue (default: --dev-venue)." };
         var stations = new Command("stations", "List the stations of your venue with their ids (to pick yours for run --station).")
         {
-            server, token, tokenFile, devVenue, devSchool, devSubject, venueOption,
+            server, token, tokenFile, devVenue, devSchool, devSubject, authority, clientId, scope, signInStore, venueOption, plain,
         };
         stations.SetAction(async (parse, ct) =>
         {
             var http = AgentHttp.CreateClient(new Uri(parse.GetValue(server)!));
-            if (SignIn(parse, http) is not { } tokens || (parse.GetValue(venueOption) ?? parse.GetValue(devVenue)) is not { } venueId)
+            var console = parse.GetValue(plain) ? AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors }) : AnsiConsole.Console;
+            if (await SignInAsync(parse, http, console, parse.GetValue(plain), ct) is not { } tokens
+                || (parse.GetValue(venueOption) ?? parse.GetValue(devVenue)) is not { } venueId)
             {
                 Console.Error.WriteLine("Give --venue (and sign in).");
                 return 2;
@@ -77,7 +95,8 @@ public static class AgentCommands
                 table.AddRow(Markup.Escape(code), id.ToString(), waiting.ToString(System.Globalization.CultureInfo.InvariantCulture), last ?? "-");
             }
 
-            AnsiConsole.Write(table);
+            console.Write(table);
+            (tokens as IDisposable)?.Dispose();
             return 0;
         });
 
@@ -104,8 +123,24 @@ public static class AgentCommands
 
         return new RootCommand("Capture station agent: the photographer's laptop beside the tethered camera.") { run, stations, journal };
 
-        ITokenSource? SignIn(ParseResult parse, HttpClient http)
+        async Task<ITokenSource?> SignInAsync(ParseResult parse, HttpClient http, IAnsiConsole console, bool plainScreen, CancellationToken ct)
         {
+            if (parse.GetValue(authority) is { } authorityText)
+            {
+                var authorityUri = new Uri(authorityText);
+                var client = parse.GetValue(clientId)!;
+                var store = new ProtectedFileStore(parse.GetValue(signInStore) ?? ProtectedFileStore.DefaultPath(authorityUri, client));
+                var deviceFlow = new DeviceFlowTokenSource(AgentHttp.CreateClient(authorityUri), authorityUri, client, parse.GetValue(scope)!, store, TimeProvider.System);
+                deviceFlow.CodeIssued += prompt => SignInScreen.Show(console, prompt, plainScreen);
+                deviceFlow.Notice += message => console.MarkupLine($"[yellow]{Markup.Escape(message)}[/]");
+                if (!await deviceFlow.SignInAsync(ct))
+                {
+                    console.MarkupLine("[yellow]Not signed in yet: shots are kept in the journal; the sign-in starts again on the next call to the server.[/]");
+                }
+
+                return deviceFlow;
+            }
+
             if (parse.GetValue(devVenue) is { } venue)
             {
                 return new DevelopmentTokenSource(http, parse.GetValue(devSubject)!, parse.GetValue(devSchool)!, venue, TimeProvider.System);
@@ -116,7 +151,7 @@ public static class AgentCommands
                 return new PastedTokenSource(parse.GetValue(token), parse.GetValue(tokenFile));
             }
 
-            Console.Error.WriteLine("Sign in: give --token or --token-file (production), or --dev-venue (Development).");
+            Console.Error.WriteLine("Sign in: give --authority (the device flow) or --token / --token-file (production), or --dev-venue (Development).");
             return null;
         }
     }

@@ -136,7 +136,12 @@ public sealed class StationAgentCore : IAsyncDisposable
 
         if (Api.Tokens.ExpiresAt is { } expires && expires - now < TimeSpan.FromMinutes(30))
         {
-            warnings.Add($"sign-in expires at {expires.ToLocalTime():HH:mm}: paste a new token");
+            warnings.Add($"sign-in expires at {expires.ToLocalTime():HH:mm}: {Api.Tokens.ExpiryAdvice}");
+        }
+
+        if (Api.Tokens.SignInNeeded is { } signIn)
+        {
+            warnings.Add(signIn);
         }
 
         return new StatusSnapshot(Status.Online, Status.FeedConnected, count, oldest, Status.LastUploadBytesPerSecond,

@@ -9,8 +9,14 @@ public interface ITokenSource
 {
     ValueTask<string> GetAsync(bool refresh, CancellationToken ct);
 
-    /// <summary>When the current token stops working, if known (for the status line).</summary>
+    /// <summary>When the current token stops working and the operator must act, if known (for the status line).</summary>
     DateTimeOffset? ExpiresAt { get; }
+
+    /// <summary>What the operator does before <see cref="ExpiresAt"/> (for the status line's warning).</summary>
+    string ExpiryAdvice => "paste a new token";
+
+    /// <summary>Set while the agent is not signed in and waits for the operator (the device flow's code), for the status line.</summary>
+    string? SignInNeeded => null;
 }
 
 /// <summary>
@@ -55,8 +61,8 @@ public sealed class DevelopmentTokenSource(HttpClient http, string subject, stri
 }
 
 /// <summary>
-/// Production until the device flow is built: a token pasted from the web page, or a file holding it (read again on
-/// every refresh, so a new token pasted into the file takes over without restarting the agent).
+/// Production without the device flow: a token pasted from the web page, or a file holding it (read again on every
+/// refresh, so a new token pasted into the file takes over without restarting the agent).
 /// </summary>
 public sealed class PastedTokenSource(string? token, string? tokenFile) : ITokenSource
 {
