@@ -12,7 +12,7 @@ namespace Capture.Benchmarks;
 /// on N distinct copies of the same 6000×4000 JPEG (distinct bytes and names, so libvips' operation cache never helps),
 /// one thread and two threads, with the engine's per-stage wall times. CPU time is the process's (all libvips and OpenCV
 /// threads included). Knobs: <c>BENCHMARK_PHOTO_CPU_N</c> (photos per pass, default 24), <c>BENCHMARK_PHOTO_CPU_PHOTO</c>
-/// (<c>good-landscape</c>, the default, or <c>good</c> (4000×6000) or <c>exif</c> (stored on its side)).
+/// (<c>good-landscape</c>, the default; <c>good</c> (4000×6000), <c>exif</c> (stored on its side), <c>too-far</c> (a second look at 1600 px), <c>no-face</c> (every look)).
 /// </summary>
 public static class PhotoCpuBenchmark
 {
@@ -26,6 +26,8 @@ public static class PhotoCpuBenchmark
         {
             "good" => TestPhotos.Good,
             "exif" => TestPhotos.ExifRotated,
+            "too-far" => TestPhotos.TooFar,
+            "no-face" => TestPhotos.NoFace,
             _ => TestPhotos.GoodLandscape,
         };
         var source = File.ReadAllBytes(sourcePath);

@@ -195,7 +195,9 @@ public sealed class PhotoStandardizer(StandardizationOptions options) : IDisposa
             // Only faces smaller than the first pass could see: the larger copy costs less when it skips big windows.
             var back = (double)thumb.Width / larger.Width;
             var maxFace = (int)Math.Ceiling((minFace + 4) / back);
-            var more = detector.Detect(largerGrey, 24, maxFace, source.EyeBands(largerGrey.Width)).Select(f => f.Scale(back)).ToList();
+            // From 1/32 of the larger copy's short side (33 px at 1600×1067, as before) up to what the first look missed.
+            var farMin = Math.Max(24, Math.Min(largerGrey.Width, largerGrey.Height) / 32);
+            var more = detector.Detect(largerGrey, farMin, Math.Max(farMin, maxFace), source.EyeBands(largerGrey.Width)).Select(f => f.Scale(back)).ToList();
             timings["detect.larger"] = Lap(clock);
             if (more.Any(f => f.EyesFound))
             {

@@ -83,7 +83,7 @@ public sealed class StandardizationOptions
     public int DetectionSize { get; set; } = 480;
 
     /// <summary>Smallest face the first look searches for, as a fraction of the detection copy's short side (at least 24 px, the cascade's window).</summary>
-    public double MinFaceFraction { get; set; } = 1.0 / 16;
+    public double MinFaceFraction { get; set; } = 1.0 / 10;
 
     /// <summary>Long side of the second look for faces too small for the first (a far-away student).</summary>
     public int FarDetectionSize { get; set; } = 1600;
