@@ -31,6 +31,16 @@ public static class PhotoCpuBenchmark
             _ => TestPhotos.GoodLandscape,
         };
         var source = File.ReadAllBytes(sourcePath);
+        if (Environment.GetEnvironmentVariable("BENCHMARK_CV_THREADS") is { } cvThreads)
+        {
+            OpenCvSharp.Cv2.SetNumThreads(int.Parse(cvThreads, CultureInfo.InvariantCulture));
+        }
+
+        if (Environment.GetEnvironmentVariable("BENCHMARK_VIPS_CONCURRENCY") is { } vipsThreads)
+        {
+            NetVips.NetVips.Concurrency = int.Parse(vipsThreads, CultureInfo.InvariantCulture);
+        }
+
         var dir = Path.Combine(Path.GetTempPath(), $"photo-cpu-{Environment.ProcessId}");
         Directory.CreateDirectory(dir);
         var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
@@ -82,7 +92,7 @@ public static class PhotoCpuBenchmark
             var engine2 = Measure(Files("e2"), 2, Engine);
 
             var md = new StringBuilder();
-            md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {BenchmarkContext.Machine()}; load average before {loadBefore}, after {File.ReadAllText("/proc/loadavg").Trim()}. Photo: {which} ({source.Length / 1024} KB), {n} distinct copies per pass; passed every measure: {passedOne}/{n}.");
+            md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {BenchmarkContext.Machine()}; OpenCV threads {OpenCvSharp.Cv2.GetNumThreads()}, libvips threads {NetVips.NetVips.Concurrency}; load average before {loadBefore}, after {File.ReadAllText("/proc/loadavg").Trim()}. Photo: {which} ({source.Length / 1024} KB), {n} distinct copies per pass; passed every measure: {passedOne}/{n}.");
             md.AppendLine();
             md.AppendLine("| pass | CPU ms per photo | wall photos/s |");
             md.AppendLine("| --- | ---: | ---: |");

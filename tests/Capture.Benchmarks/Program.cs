@@ -17,6 +17,12 @@ if (args.Contains(PhotoCpuBenchmark.Name))
     return 0;
 }
 
+if (args.Contains(BlazeFaceEvaluation.Name))
+{
+    Console.WriteLine(BlazeFaceEvaluation.Run());
+    return 0;
+}
+
 var selected = benchmarks.Where(b => args.Contains(b.Name)).ToList();
 if (selected.Count == 0)
 {
