@@ -36,6 +36,11 @@ public static class PhotoCpuBenchmark
             OpenCvSharp.Cv2.SetNumThreads(int.Parse(cvThreads, CultureInfo.InvariantCulture));
         }
 
+        if (Environment.GetEnvironmentVariable("BENCHMARK_VIPS_CACHE") is { } vipsCache)
+        {
+            NetVips.Cache.Max = int.Parse(vipsCache, CultureInfo.InvariantCulture);
+        }
+
         if (Environment.GetEnvironmentVariable("BENCHMARK_VIPS_CONCURRENCY") is { } vipsThreads)
         {
             NetVips.NetVips.Concurrency = int.Parse(vipsThreads, CultureInfo.InvariantCulture);
@@ -102,6 +107,8 @@ public static class PhotoCpuBenchmark
             md.AppendLine(CultureInfo.InvariantCulture, $"| whole standardisation, 2 threads | {engine2.CpuMs:0.0} | {engine2.Rate:0.00} |");
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture, $"Standardisation ÷ libvips alone: CPU per photo {vips1.CpuMs / engine1.CpuMs:0.00} × (1 thread), {vips2.CpuMs / engine2.CpuMs:0.00} × (2 threads); wall rate {engine2.Rate / vips2.Rate:0.00} × (2 threads).");
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"Peak RSS of the process: {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MB; libvips operation cache: {NetVips.Cache.Max} operations, {NetVips.Cache.Size} held, {NetVips.Stats.Mem / (1 << 20)} MB tracked now ({NetVips.Stats.MemHighwater / (1 << 20)} MB at most).");
             md.AppendLine();
             md.AppendLine("Stages (wall ms, mean over the 1-thread pass): " + string.Join(", ", stageAverages.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} {s.Value:0.0}"))));
             return md.ToString();

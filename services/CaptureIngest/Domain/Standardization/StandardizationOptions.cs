@@ -88,6 +88,12 @@ public sealed class StandardizationOptions
     /// <summary>Long side of the second look for faces too small for the first (a far-away student).</summary>
     public int FarDetectionSize { get; set; } = 1600;
 
+    /// <summary>
+    /// Operations libvips' (process-wide) cache may hold; 0 by default: no photo repeats an operation on the same input,
+    /// and a cached crop or resize keeps its decoded photo in memory.
+    /// </summary>
+    public int VipsOperationCache { get; set; }
+
     /// <summary>Where Debian's opencv-data puts the Haar cascades.</summary>
     public string CascadeDirectory { get; set; } = "/usr/share/opencv4/haarcascades";
 }
