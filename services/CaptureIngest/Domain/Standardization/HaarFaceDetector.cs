@@ -5,7 +5,8 @@ namespace Capture.CaptureIngest.Domain.Standardization;
 
 /// <summary>
 /// Faces with OpenCV's frontal-face Haar cascade, eyes with its eye cascade inside the face's upper half.
-/// A CascadeClassifier is not thread-safe: each call borrows a pair of classifiers from a pool and returns it.
+/// A CascadeClassifier is not thread-safe: each call borrows a pair of classifiers from a pool and returns it, so a process
+/// loads one pair per concurrent worker, once.
 /// </summary>
 internal sealed class HaarFaceDetector : IDisposable
 {
@@ -30,8 +31,18 @@ internal sealed class HaarFaceDetector : IDisposable
         }
     }
 
-    /// <summary>Faces at least <paramref name="minFace"/> px wide in a greyscale image; those with both eyes found first, then by size.</summary>
-    public IReadOnlyList<DetectedFace> Detect(Mat grey, int minFace, int? maxFace = null)
+    /// <summary>
+    /// The grey band of the image around <paramref name="band"/> (in the detection image's pixels) at
+    /// <paramref name="scale"/> × that image's resolution: lets the eye cascade read a sharper source than the small
+    /// detection copy (the decoded photo) instead of an upscaled one.
+    /// </summary>
+    public delegate Mat EyeBandSource(Rect band, double scale);
+
+    /// <summary>
+    /// Faces at least <paramref name="minFace"/> px wide in a greyscale image; those with both eyes found first, then by
+    /// size. Eyes are looked for in <paramref name="eyeBands"/> when given, else in <paramref name="grey"/> resized.
+    /// </summary>
+    public IReadOnlyList<DetectedFace> Detect(Mat grey, int minFace, int? maxFace = null, EyeBandSource? eyeBands = null)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         if (!pool.TryTake(out var pair))
@@ -51,7 +62,7 @@ internal sealed class HaarFaceDetector : IDisposable
             Cv2.EqualizeHist(grey, equalized);
             var boxes = pair.Face.DetectMultiScale(equalized, 1.2, 4, HaarDetectionTypes.ScaleImage, new Size(minFace, minFace), maxFace is { } m ? new Size(m, m) : null);
             return boxes
-                .Select(b => FindEyes(pair.Eye, grey, b))
+                .Select(b => FindEyes(pair.Eye, grey, b, eyeBands))
                 .OrderByDescending(f => f.EyesFound)
                 .ThenByDescending(f => f.Area)
                 .ToList();
@@ -62,18 +73,19 @@ internal sealed class HaarFaceDetector : IDisposable
         }
     }
 
-    private static DetectedFace FindEyes(CascadeClassifier eyes, Mat grey, Rect face)
+    private static DetectedFace FindEyes(CascadeClassifier eyes, Mat grey, Rect face, EyeBandSource? eyeBands)
     {
         // The eyes lie in the face box's upper half; searching only there keeps nostrils and mouth corners out. The band
-        // is scaled to a 240 px wide face, where the eye cascade is reliable; it runs on the unequalised image (the
-        // global equalisation that helps the face cascade washes the eyes out).
+        // is scaled to a 160 px wide face (eyes ~40 px, twice the cascade's 20 px window), preferably from the decoded
+        // photo rather than upscaled from the detection copy, and searched for eyes 1/8 to 5/12 of the face wide with a
+        // scale step of 1.1 (a 240 px face at step 1.05 found the same eyes at 4× the cost); it runs on the unequalised
+        // image (the global equalisation that helps the face cascade washes the eyes out).
         var band = new Rect(face.X, face.Y + face.Height / 8, face.Width, face.Height / 2);
         band = band.Intersect(new Rect(0, 0, grey.Width, grey.Height));
-        using var roi = new Mat(grey, band);
-        var scale = 240.0 / face.Width;
-        using var sized = new Mat();
-        Cv2.Resize(roi, sized, new Size(0, 0), scale, scale, InterpolationFlags.Cubic);
-        var found = eyes.DetectMultiScale(sized, 1.05, 3, HaarDetectionTypes.ScaleImage, new Size(20, 20), new Size(100, 100));
+        const int faceWidth = 160;
+        var scale = (double)faceWidth / face.Width;
+        using var sized = eyeBands is null ? Upscaled(grey, band, scale) : eyeBands(band, scale);
+        var found = eyes.DetectMultiScale(sized, 1.1, 3, HaarDetectionTypes.ScaleImage, new Size(20, 20), new Size(faceWidth * 5 / 12, faceWidth * 5 / 12));
         var centres = found.Select(e => (X: band.X + (e.X + e.Width / 2.0) / scale, Y: band.Y + (e.Y + e.Height / 2.0) / scale, Size: e.Width / scale)).ToList();
 
         var mid = face.X + face.Width / 2.0;
@@ -91,6 +103,14 @@ internal sealed class HaarFaceDetector : IDisposable
         }
 
         return new DetectedFace(face.X, face.Y, face.Width, face.Height, null, null);
+    }
+
+    private static Mat Upscaled(Mat grey, Rect band, double scale)
+    {
+        using var roi = new Mat(grey, band);
+        var sized = new Mat();
+        Cv2.Resize(roi, sized, new Size(0, 0), scale, scale, InterpolationFlags.Cubic);
+        return sized;
     }
 
     public void Dispose()

@@ -16,10 +16,21 @@ public sealed class PhotoStandardizer(StandardizationOptions options) : IDisposa
 
     private readonly HaarFaceDetector detector = new(options.CascadeDirectory);
 
+    // libvips' operation cache (process-wide, 100 operations by default) only helps when the same operation runs again on
+    // the same input, which never happens here (every photo is a new file), and it kept up to ~90 MB of decoded photos
+    // alive (each cached crop or resize holds its input): off, unless configured.
+    private readonly bool cacheConfigured = ConfigureLibvips(options);
+
     // A misconfigured colour fails at start-up, not on the first photo of the day.
     private readonly (byte R, byte G, byte B) defaultBackground = ColourMath.ParseHex(options.BackgroundColour);
 
     public StandardizationOptions Options => options;
+
+    private static bool ConfigureLibvips(StandardizationOptions o)
+    {
+        NetVips.Cache.Max = o.VipsOperationCache;
+        return true;
+    }
 
     public StandardizationResult Standardize(string sourcePath, string? backgroundColour = null, CancellationToken ct = default)
     {
@@ -70,7 +81,9 @@ public sealed class PhotoStandardizer(StandardizationOptions options) : IDisposa
         var timings = new Dictionary<string, double>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        var (thumb, faces) = FindFaces(path, displayWidth, displayHeight, timings, ct);
+        using var source = Decode(path, displayWidth, displayHeight, orientation);
+        timings["decode"] = Lap(clock);
+        var (thumb, faces) = FindFaces(source, timings, ct);
         timings["detect"] = Lap(clock);
         ct.ThrowIfCancellationRequested();
         if (faces.Count == 0)
@@ -91,7 +104,7 @@ public sealed class PhotoStandardizer(StandardizationOptions options) : IDisposa
         var full = face.Scale(f);
         var plan = CropPlanner.Plan(options, full.Width, full.EyeY, hair.Y * f, full.CentreX, displayWidth, displayHeight);
 
-        var pixels = Render(path, plan, displayWidth, orientation);
+        var pixels = source.Render(plan.Actual);
         timings["render"] = Lap(clock);
         ct.ThrowIfCancellationRequested();
 
@@ -168,31 +181,34 @@ public sealed class PhotoStandardizer(StandardizationOptions options) : IDisposa
 
     /// <summary>
     /// Faces on a small copy, with the eyes when found. A face without a pair of eyes may be a false detection (a badge, a
-    /// fold of the suit), so until one with eyes turns up: a second look at twice the size (a far-away face), then at the
+    /// fold of the suit), so until one with eyes turns up: a second look at a larger copy (a far-away face), then at the
     /// copy turned ±15° (a tilted head, which the frontal cascade misses). Coordinates are the first copy's.
     /// </summary>
-    private (RgbPixels Thumb, List<DetectedFace> Faces) FindFaces(string path, int displayWidth, int displayHeight, Dictionary<string, double> timings, CancellationToken ct)
+    private (RgbPixels Thumb, List<DetectedFace> Faces) FindFaces(DecodedPhoto source, Dictionary<string, double> timings, CancellationToken ct)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var thumb = Thumbnail(path, options.DetectionSize);
+        var thumb = source.Copy(options.DetectionSize);
         using var grey = GreyMat(thumb);
-        timings["detect.decode"] = Lap(clock);
-        var minFace = Math.Max(24, Math.Min(grey.Width, grey.Height) / 16);
-        var faces = detector.Detect(grey, minFace).ToList();
+        timings["detect.copy"] = Lap(clock);
+        var minFace = Math.Max(24, (int)Math.Round(Math.Min(grey.Width, grey.Height) * options.MinFaceFraction));
+        var faces = detector.Detect(grey, minFace, eyeBands: source.EyeBands(grey.Width)).ToList();
         timings["detect.haar"] = Lap(clock);
         if (faces.Any(f => f.EyesFound))
         {
             return (thumb, faces);
         }
 
-        if (Math.Max(displayWidth, displayHeight) > options.DetectionSize * 1.5)
+        if (Math.Max(source.DisplayWidth, source.DisplayHeight) > options.DetectionSize * 1.5)
         {
             ct.ThrowIfCancellationRequested();
-            var larger = Thumbnail(path, options.DetectionSize * 2);
+            var larger = source.Copy(options.FarDetectionSize);
             using var largerGrey = GreyMat(larger);
             // Only faces smaller than the first pass could see: the larger copy costs less when it skips big windows.
             var back = (double)thumb.Width / larger.Width;
-            var more = detector.Detect(largerGrey, minFace, minFace * 2 + 8).Select(f => f.Scale(back)).ToList();
+            var maxFace = (int)Math.Ceiling((minFace + 4) / back);
+            // From 1/32 of the larger copy's short side (33 px at 1600×1067, as before) up to what the first look missed.
+            var farMin = Math.Max(24, Math.Min(largerGrey.Width, largerGrey.Height) / 32);
+            var more = detector.Detect(largerGrey, farMin, Math.Max(farMin, maxFace), source.EyeBands(largerGrey.Width)).Select(f => f.Scale(back)).ToList();
             timings["detect.larger"] = Lap(clock);
             if (more.Any(f => f.EyesFound))
             {
@@ -232,13 +248,10 @@ public sealed class PhotoStandardizer(StandardizationOptions options) : IDisposa
 
     private static Mat GreyMat(RgbPixels img)
     {
-        var grey = new byte[img.Width * img.Height];
-        for (var i = 0; i < grey.Length; i++)
-        {
-            grey[i] = (byte)Math.Round(ColourMath.Luma(img.Data[i * 3], img.Data[i * 3 + 1], img.Data[i * 3 + 2]));
-        }
-
-        return Mat.FromPixelData(img.Height, img.Width, MatType.CV_8UC1, grey).Clone();
+        using var rgb = Mat.FromPixelData(img.Height, img.Width, MatType.CV_8UC3, img.Data);
+        var grey = new Mat();
+        Cv2.CvtColor(rgb, grey, ColorConversionCodes.RGB2GRAY);
+        return grey;
     }
 
     /// <summary>A copy whose long side is at most <paramref name="size"/>, EXIF orientation applied, shrunk while loading.</summary>
@@ -248,36 +261,120 @@ public sealed class PhotoStandardizer(StandardizationOptions options) : IDisposa
         return ToRgbPixels(thumb);
     }
 
-    private RgbPixels Render(string path, CropPlan plan, int displayWidth, int orientation)
+    /// <summary>
+    /// The photo decoded once: a JPEG at the largest shrink-on-load (1, 2, 4, 8) that keeps the long side at least
+    /// <see cref="StandardizationOptions.DecodeLongSide"/>, upright, its pixels in memory; the detection copies, the eye
+    /// bands and the crop are all taken from it. Another format (PNG, HEIF) is read from the file each time, streaming.
+    /// </summary>
+    private DecodedPhoto Decode(string path, int displayWidth, int displayHeight, int orientation)
     {
-        // JPEG shrink-on-load by 2, 4 or 8 while the crop keeps at least the output's resolution.
+        if (VipsImage.FindLoad(path) != JpegLoader)
+        {
+            return new DecodedPhoto(this, path, null, displayWidth, displayHeight, orientation);
+        }
+
         var shrink = 1;
-        if (VipsImage.FindLoad(path) == JpegLoader)
+        while (shrink < 8 && Math.Max(displayWidth, displayHeight) / (shrink * 2) >= options.DecodeLongSide)
         {
-            while (shrink < 8 && plan.Actual.Width / (shrink * 2) >= options.Width)
-            {
-                shrink *= 2;
-            }
+            shrink *= 2;
         }
 
-        var load = new VOption();
-        if (shrink > 1)
-        {
-            load.Add("shrink", shrink);
-        }
-
-        // Rotating by EXIF needs random access; an upright photo streams top to bottom.
+        // Rotating by EXIF needs random access; an upright photo streams top to bottom into memory.
         var access = orientation > 1 ? Enums.Access.Random : Enums.Access.Sequential;
-        using var loaded = VipsImage.NewFromFile(path, access: access, failOn: Enums.FailOn.Truncated, kwargs: load);
+        using var loaded = VipsImage.NewFromFile(path, access: access, failOn: Enums.FailOn.Truncated, kwargs: new VOption { { "shrink", shrink } });
         using var upright = loaded.Autorot();
-        var f = (double)upright.Width / displayWidth;
-        var left = Math.Clamp((int)Math.Round(plan.Actual.X * f), 0, upright.Width - 1);
-        var top = Math.Clamp((int)Math.Round(plan.Actual.Y * f), 0, upright.Height - 1);
-        var w = Math.Clamp((int)Math.Round(plan.Actual.Width * f), 1, upright.Width - left);
-        var h = Math.Clamp((int)Math.Round(plan.Actual.Height * f), 1, upright.Height - top);
-        using var cropped = upright.Crop(left, top, w, h);
-        using var resized = cropped.Resize((double)options.Width / w, vscale: (double)options.Height / h, kernel: Enums.Kernel.Lanczos3);
-        return ToRgbPixels(resized);
+        return new DecodedPhoto(this, path, upright.CopyMemory(), displayWidth, displayHeight, orientation);
+    }
+
+    private sealed class DecodedPhoto(PhotoStandardizer owner, string path, VipsImage? memory, int displayWidth, int displayHeight, int orientation) : IDisposable
+    {
+        public int DisplayWidth => displayWidth;
+
+        public int DisplayHeight => displayHeight;
+
+        /// <summary>A copy whose long side is at most <paramref name="size"/>.</summary>
+        public RgbPixels Copy(int size)
+        {
+            if (memory is null)
+            {
+                return Thumbnail(path, size);
+            }
+
+            using var thumb = memory.ThumbnailImage(size, height: size, size: Enums.Size.Down);
+            return ToRgbPixels(thumb);
+        }
+
+        /// <summary>Eye bands from the decoded photo for a detection copy <paramref name="copyWidth"/> px wide; null when there is no decoded photo.</summary>
+        public HaarFaceDetector.EyeBandSource? EyeBands(int copyWidth)
+        {
+            if (memory is null)
+            {
+                return null;
+            }
+
+            var f = (double)memory.Width / copyWidth;
+            return (band, scale) =>
+            {
+                var left = Math.Clamp((int)Math.Round(band.X * f), 0, memory.Width - 1);
+                var top = Math.Clamp((int)Math.Round(band.Y * f), 0, memory.Height - 1);
+                var w = Math.Clamp((int)Math.Round(band.Width * f), 1, memory.Width - left);
+                var h = Math.Clamp((int)Math.Round(band.Height * f), 1, memory.Height - top);
+                using var cropped = memory.Crop(left, top, w, h);
+                var width = Math.Max(1, (int)Math.Round(band.Width * scale));
+                var height = Math.Max(1, (int)Math.Round(band.Height * scale));
+                using var sized = cropped.Resize((double)width / w, vscale: (double)height / h, kernel: Enums.Kernel.Linear);
+                return GreyMat(ToRgbPixels(sized));
+            };
+        }
+
+        /// <summary>
+        /// The crop (display-orientation source pixels) at exactly the output size, Lanczos3. From the decoded photo when it
+        /// has at least one pixel per output pixel there; else (a far face) decoded again with a smaller shrink.
+        /// </summary>
+        public RgbPixels Render(CropRect crop)
+        {
+            var o = owner.Options;
+            if (memory is not null && crop.Width * memory.Width / displayWidth >= o.Width)
+            {
+                return Crop(memory, crop);
+            }
+
+            // JPEG shrink-on-load by 2, 4 or 8 while the crop keeps at least the output's resolution.
+            var load = new VOption();
+            if (memory is not null)
+            {
+                var s = 1;
+                while (s < 8 && crop.Width / (s * 2) >= o.Width)
+                {
+                    s *= 2;
+                }
+
+                if (s > 1)
+                {
+                    load.Add("shrink", s);
+                }
+            }
+
+            var access = orientation > 1 ? Enums.Access.Random : Enums.Access.Sequential;
+            using var loaded = VipsImage.NewFromFile(path, access: access, failOn: Enums.FailOn.Truncated, kwargs: load);
+            using var upright = loaded.Autorot();
+            return Crop(upright, crop);
+        }
+
+        private RgbPixels Crop(VipsImage upright, CropRect crop)
+        {
+            var o = owner.Options;
+            var f = (double)upright.Width / displayWidth;
+            var left = Math.Clamp((int)Math.Round(crop.X * f), 0, upright.Width - 1);
+            var top = Math.Clamp((int)Math.Round(crop.Y * f), 0, upright.Height - 1);
+            var w = Math.Clamp((int)Math.Round(crop.Width * f), 1, upright.Width - left);
+            var h = Math.Clamp((int)Math.Round(crop.Height * f), 1, upright.Height - top);
+            using var cropped = upright.Crop(left, top, w, h);
+            using var resized = cropped.Resize((double)o.Width / w, vscale: (double)o.Height / h, kernel: Enums.Kernel.Lanczos3);
+            return ToRgbPixels(resized);
+        }
+
+        public void Dispose() => memory?.Dispose();
     }
 
     /// <summary>sRGB, 8 bits, 3 bands, alpha flattened onto white, in memory.</summary>

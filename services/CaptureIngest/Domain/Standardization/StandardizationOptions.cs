@@ -72,8 +72,27 @@ public sealed class StandardizationOptions
     /// <summary>Images with more pixels than this are refused from their header, before any pixel is decoded (decompression bombs).</summary>
     public long MaxPixels { get; set; } = 100_000_000;
 
-    /// <summary>Long side of the copy the face is detected on; faces in a 24 MP frame are ~70–130 px wide there.</summary>
-    public int DetectionSize { get; set; } = 800;
+    /// <summary>
+    /// A JPEG is decoded once, with the largest shrink-on-load (2, 4, 8) that keeps its long side at least this many pixels
+    /// (a 24 MP frame: 3000×2000); detection copies, eye bands and the crop all come from that. A crop that would have
+    /// fewer pixels there than the output (a far face) is decoded again at a smaller shrink.
+    /// </summary>
+    public int DecodeLongSide { get; set; } = 2000;
+
+    /// <summary>Long side of the copy the face is detected on; faces in a 24 MP frame are ~45–80 px wide there.</summary>
+    public int DetectionSize { get; set; } = 480;
+
+    /// <summary>Smallest face the first look searches for, as a fraction of the detection copy's short side (at least 24 px, the cascade's window).</summary>
+    public double MinFaceFraction { get; set; } = 1.0 / 10;
+
+    /// <summary>Long side of the second look for faces too small for the first (a far-away student).</summary>
+    public int FarDetectionSize { get; set; } = 1600;
+
+    /// <summary>
+    /// Operations libvips' (process-wide) cache may hold; 0 by default: no photo repeats an operation on the same input,
+    /// and a cached crop or resize keeps its decoded photo in memory.
+    /// </summary>
+    public int VipsOperationCache { get; set; }
 
     /// <summary>Where Debian's opencv-data puts the Haar cascades.</summary>
     public string CascadeDirectory { get; set; } = "/usr/share/opencv4/haarcascades";
