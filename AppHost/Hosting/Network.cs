@@ -5,12 +5,65 @@ namespace Capture.AppHost.Hosting;
 
 public static class Network
 {
-    /// <summary>A port nobody listens on right now on 127.0.0.1 (the kernel picks it).</summary>
+    private const int LowestChosenPort = 20000;
+
+    /// <summary>
+    /// A port nobody listens on right now on 127.0.0.1, chosen at random below the kernel's ephemeral range: a port the
+    /// kernel hands out (port 0) is also what it gives the next outgoing connection as its source port, so a server
+    /// started on it a moment later can find it taken ("Address already in use", seen in CI with test projects running
+    /// side by side). Outside that range only another listener can take it, and a random choice makes that unlikely.
+    /// </summary>
     public static int FreePort()
     {
+        var (ephemeralLow, _) = EphemeralRange();
+        if (ephemeralLow - LowestChosenPort >= 1000)
+        {
+            for (var attempt = 0; attempt < 50; attempt++)
+            {
+                var port = Random.Shared.Next(LowestChosenPort, ephemeralLow);
+                if (CanBind(port))
+                {
+                    return port;
+                }
+            }
+        }
+
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The kernel's range for source ports of outgoing connections (Linux's ip_local_port_range; IANA's elsewhere).</summary>
+    public static (int Low, int High) EphemeralRange()
+    {
+        try
+        {
+            var parts = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 2 && int.TryParse(parts[0], out var low) && int.TryParse(parts[1], out var high))
+            {
+                return (low, high);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // not Linux
+        }
+
+        return (49152, 65535);
+    }
+
+    private static bool CanBind(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     public static bool IsListening(int port)

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Capture.PaymentProviderSimulator;
 using Capture.Testing;
 using MassTransit;
@@ -57,7 +55,7 @@ public sealed class PaymentApp : IAsyncLifetime
 
     public sealed class Factory() : ServiceFactory<Program>("paymentdb")
     {
-        public int Port { get; } = FreePort();
+        public int Port { get; } = Capture.AppHost.Hosting.Network.FreePort();
 
         public Uri? SimulatorAddress { get; set; }
 
@@ -78,13 +76,6 @@ public sealed class PaymentApp : IAsyncLifetime
             {
                 builder.UseSetting(key, value);
             }
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
     }
 }

@@ -37,10 +37,12 @@ public sealed class VerdictAndChoiceTests(AgentSystemFixture fixture)
         Assert.Equal(("failed", 2), (shots[1].Verdict, shots[1].ShotIndex));
         Assert.Contains("sharpness", shots[1].FailedMeasures ?? "", StringComparison.Ordinal);
         await Watching(agent, Eventually.TrueAsync(
-            () => agent.Output.Contains($"PASS 合格 {shootNumber} #1", StringComparison.Ordinal) && agent.Output.Contains($"FAIL 不合格 {shootNumber} #2", StringComparison.Ordinal),
-            Patience, "both verdicts on screen"));
-        Assert.Contains("sharpness", agent.Output, StringComparison.Ordinal);
-        Assert.Contains(VerdictAdvice.ForMeasure("sharpness"), agent.Output, StringComparison.Ordinal);
+            () => agent.Output.Contains($"PASS 合格 {shootNumber} #1", StringComparison.Ordinal) && agent.Output.Contains($"FAIL 不合格 {shootNumber} #2", StringComparison.Ordinal)
+                && agent.Output.Contains(VerdictAdvice.ForMeasure("sharpness"), StringComparison.Ordinal), // the reason lines follow the head line through the pipe
+            Patience, "both verdicts on screen, the failure with what to fix"));
+        var failure = agent.Output[agent.Output.IndexOf($"FAIL 不合格 {shootNumber} #2", StringComparison.Ordinal)..];
+        Assert.Contains("sharpness", failure, StringComparison.Ordinal);
+        Assert.Contains(VerdictAdvice.ForMeasure("sharpness"), failure, StringComparison.Ordinal);
 
         // The failed shot is not kept without a reason; the passing one becomes the student's final photo on the server.
         await agent.TypeAsync("/accept 2");

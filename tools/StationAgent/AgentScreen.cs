@@ -157,9 +157,12 @@ public sealed class AgentScreen(StationAgentCore agent, IAnsiConsole console, Te
 
     private void ShowVerdict(FeedPhoto photo)
     {
-        foreach (var line in VerdictLines(photo))
+        lock (write) // one verdict's lines stay together when the feed and a scan write at once
         {
-            Say(line);
+            foreach (var line in VerdictLines(photo))
+            {
+                Say(line);
+            }
         }
     }
 
