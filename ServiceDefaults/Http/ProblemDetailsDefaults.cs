@@ -28,9 +28,18 @@ public static class ProblemDetailsDefaults
             StatusCodes.Status401Unauthorized => "Sign in first: send a bearer token in the Authorization header.",
             StatusCodes.Status403Forbidden => "Your role or scope does not allow this request.",
             StatusCodes.Status404NotFound => "Nothing exists at this address.",
+            StatusCodes.Status405MethodNotAllowed =>
+                $"{Shown(context.HttpContext.Request.Method)} is not allowed at this address: its OpenAPI description names the methods it takes.",
+            StatusCodes.Status413PayloadTooLarge => "The body is larger than this address accepts: its OpenAPI description states the limit.",
+            StatusCodes.Status415UnsupportedMediaType =>
+                $"A body of type '{Shown(context.HttpContext.Request.ContentType) ?? "none"}' is not accepted here: send one of the types this address's OpenAPI description names.",
             _ => null,
         };
     }
+
+    /// <summary>A caller's header as it may be echoed back: printable characters only, at most 100 of them.</summary>
+    private static string? Shown(string? value) =>
+        string.IsNullOrEmpty(value) ? null : new string(value.Where(c => !char.IsControl(c)).Take(100).ToArray());
 
     /// <summary>
     /// Error keys as the JSON names a client sent: .NET's minimal-API validation names C# members (<c>SchoolName</c>,

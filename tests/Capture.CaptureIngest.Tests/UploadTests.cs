@@ -96,6 +96,23 @@ public sealed class UploadTests(CaptureIngestApp app) : IClassFixture<CaptureIng
         Assert.Equal(0, await app.InDbAsync(db => db.Photos.CountAsync(p => p.StationId == station.Id)));
     }
 
+    [Theory]
+    [InlineData("application/pdf")]
+    [InlineData("application/json")]
+    public async Task A_body_declared_as_another_type_is_refused_with_415_naming_the_type_sent(string declared)
+    {
+        var station = await app.OpenStationAsync();
+        using var op = app.Operator(station);
+        var body = new ByteArrayContent(TestImages.Jpeg(320, 240));
+        body.Headers.ContentType = new MediaTypeHeaderValue(declared);
+        var response = await op.PostAsync($"/api/capture/stations/{station.Id}/photos?shootNumber=B1-0001", body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.UnsupportedMediaType, $"{(int)response.StatusCode} {text}");
+        Assert.Contains($"'{declared}'", text, StringComparison.Ordinal);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, await app.InDbAsync(db => db.Photos.CountAsync(p => p.StationId == station.Id)));
+    }
+
     [Fact]
     public async Task A_body_over_60_MB_is_refused_with_413_whether_or_not_it_declares_its_length()
     {
