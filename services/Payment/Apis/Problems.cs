@@ -20,6 +20,9 @@ public static class Problems
     public static ProblemHttpResult Unavailable(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Temporarily unavailable", detail: detail);
 
+    public static ProblemHttpResult TooLarge(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large", detail: detail);
+
     public static ProblemHttpResult Invalid(string field, string fix) =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status400BadRequest,

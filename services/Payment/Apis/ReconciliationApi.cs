@@ -40,28 +40,15 @@ public static class ReconciliationApi
             return Problems.Invalid("billDate", "Give the bill's day as yyyy-MM-dd.");
         }
 
-        if (request.ContentLength is > MaxBillBytes)
+        if (await RequestBody.ReadAsync(request, MaxBillBytes, ct) is not { } upload)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large", detail: "A trade bill upload is at most 20 MB.");
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBillBytes)
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large", detail: "A trade bill upload is at most 20 MB.");
-            }
-
-            buffer.Write(chunk, 0, read);
+            return Problems.TooLarge("A trade bill upload is at most 20 MB.");
         }
 
         string text;
-        if (buffer.Length > 0)
+        if (upload.Length > 0)
         {
-            text = SpreadsheetReader.DecodeText(buffer.ToArray());
+            text = SpreadsheetReader.DecodeText(upload);
         }
         else
         {
