@@ -99,11 +99,7 @@ public static class CardBatchApi
 
         if (errors.Count > 0)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status400BadRequest,
-                title: "The result file was not applied",
-                detail: $"{errors.Count} line(s) need fixing; nothing was applied. Correct them and import the whole file again.",
-                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["file"] = [.. errors.Take(200)] } });
+            return Problems.FileNotApplied(errors);
         }
 
         var now = s.Time.GetUtcNow();
