@@ -175,20 +175,24 @@ public static class Transactions
 
 public static class Refunds
 {
-    /// <summary>The refund JSON WeChat Pay answers to a refund request or query.</summary>
-    public static object Answer(SimOrder o, SimRefund r) => new
+    /// <summary>The refund JSON WeChat Pay answers to a refund request or query (PROCESSING while the query lags).</summary>
+    public static object Answer(SimOrder o, SimRefund r, DateTimeOffset now)
     {
-        refund_id = r.RefundId,
-        out_refund_no = r.OutRefundNo,
-        transaction_id = o.TransactionId,
-        out_trade_no = o.OutTradeNo,
-        channel = "ORIGINAL",
-        user_received_account = "支付用户零钱",
-        status = r.Status,
-        create_time = Local(r.CreatedAt),
-        success_time = r.SuccessTime is { } s ? Local(s) : null,
-        amount = new { refund = r.AmountFen, total = o.AmountFen, currency = o.Currency, payer_refund = r.AmountFen, payer_total = o.AmountFen },
-    };
+        var lagging = r.EndedAt is { } ended && now < ended + r.QueryLag;
+        return new
+        {
+            refund_id = r.RefundId,
+            out_refund_no = r.OutRefundNo,
+            transaction_id = o.TransactionId,
+            out_trade_no = o.OutTradeNo,
+            channel = "ORIGINAL",
+            user_received_account = "支付用户零钱",
+            status = lagging ? "PROCESSING" : r.Status,
+            create_time = Local(r.CreatedAt),
+            success_time = !lagging && r.SuccessTime is { } s ? Local(s) : null,
+            amount = new { refund = r.AmountFen, total = o.AmountFen, currency = o.Currency, payer_refund = r.AmountFen, payer_total = o.AmountFen },
+        };
+    }
 
     /// <summary>The refund JSON WeChat Pay puts in a refund notify (REFUND.SUCCESS / ABNORMAL / CLOSED).</summary>
     public static object Of(SimOrder o, SimRefund r) => new
@@ -262,7 +266,8 @@ public static class Refunds
             }
 
             refund.Status = refund.Outcome;
-            refund.SuccessTime = refund.Outcome == "SUCCESS" ? time.GetUtcNow() : null;
+            refund.EndedAt = time.GetUtcNow();
+            refund.SuccessTime = refund.Outcome == "SUCCESS" ? refund.EndedAt : null;
         }
 
         if (refund.NotifyUrl is not null && !refund.DropNotify)

@@ -40,6 +40,12 @@ public sealed class SimRefund
 
     public DateTimeOffset? SuccessTime { get; set; }
 
+    /// <summary>When it ended (SUCCESS, ABNORMAL or CLOSED).</summary>
+    public DateTimeOffset? EndedAt { get; set; }
+
+    /// <summary>How long after its end requests and queries still answer PROCESSING (a provider whose query lags its notify).</summary>
+    public TimeSpan QueryLag { get; init; }
+
     public List<NotifyAttempt> NotifyAttempts { get; } = [];
 
     public int NotifiesDelivered { get; set; }

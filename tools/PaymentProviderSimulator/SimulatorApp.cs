@@ -257,6 +257,7 @@ public static class SimulatorApp
                         NotifyUrl = notifyUrl,
                         DropNotify = behaviour.DropRefundNotifies,
                         DuplicateNotifies = behaviour.DuplicateRefundNotifies,
+                        QueryLag = TimeSpan.FromMilliseconds(behaviour.RefundQueryLagMs),
                     };
                     order.Refunds.Add(refund);
                     order.State = "REFUND";
@@ -267,7 +268,7 @@ public static class SimulatorApp
             Refunds.Advance(order, refund, sender, time);
             lock (order)
             {
-                return Signed(http, state, 200, Refunds.Answer(order, refund));
+                return Signed(http, state, 200, Refunds.Answer(order, refund, time.GetUtcNow()));
             }
         });
 
@@ -297,7 +298,7 @@ public static class SimulatorApp
             Refunds.Advance(order, refund, sender, time);
             lock (order)
             {
-                return Signed(http, state, 200, Refunds.Answer(order, refund));
+                return Signed(http, state, 200, Refunds.Answer(order, refund, time.GetUtcNow()));
             }
         });
 

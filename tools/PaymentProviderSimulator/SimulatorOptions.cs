@@ -41,6 +41,9 @@ public sealed record Behaviour
     /// <summary>Extra copies of each refund notify, each signed anew.</summary>
     public int DuplicateRefundNotifies { get; init; }
 
+    /// <summary>Refund requests and queries still answer PROCESSING this long after the refund ended (the query lags the notify).</summary>
+    public int RefundQueryLagMs { get; init; }
+
     /// <summary>The v3 API answers 500 SYSTEM_ERROR (the provider is down).</summary>
     public bool Down { get; init; }
 }
