@@ -57,10 +57,11 @@ public sealed record RefundRequest(string? Reason);
 /// <summary>A refund as staff see it: <see cref="LastError"/> says why a failed one failed (or why one waits), <see cref="ProviderStatus"/> the provider's last word.</summary>
 public sealed record RefundView(
     Guid Id, Guid OrderId, long AmountFen, string Method, string Reason, string Status, DateTimeOffset RequestedAt, DateTimeOffset? CompletedAt, string? LastError,
-    string? ProviderStatus = null, string? CompletedVia = null)
+    string? ProviderStatus = null, string? CompletedVia = null, string? StudentNumber = null, string? StudentName = null, string? CollegeCode = null)
 {
-    public static RefundView From(Refund r) =>
-        new(r.Id, r.OrderId, r.AmountFen, r.Method, r.Reason, r.Status.ToString().ToLowerInvariant(), r.RequestedAt, r.CompletedAt, r.LastError, r.ProviderStatus, r.CompletedVia);
+    public static RefundView From(Refund r, PaymentOrder o) =>
+        new(r.Id, r.OrderId, r.AmountFen, r.Method, r.Reason, r.Status.ToString().ToLowerInvariant(), r.RequestedAt, r.CompletedAt, r.LastError, r.ProviderStatus, r.CompletedVia,
+            o.StudentNumber, o.StudentName, o.CollegeCode);
 }
 
 public sealed record RefundDateRequest(DateOnly? RefundDate);

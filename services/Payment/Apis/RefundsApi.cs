@@ -63,7 +63,7 @@ public static class RefundsApi
         }
 
         s.Refunds.Wake();
-        return TypedResults.Accepted($"{PaymentDbContext.RoutePrefix}/refunds?orderId={orderId}", RefundView.From(refund));
+        return TypedResults.Accepted($"{PaymentDbContext.RoutePrefix}/refunds?orderId={orderId}", RefundView.From(refund, order));
     }
 
     private static async Task<Results<Ok<List<RefundView>>, ProblemHttpResult>> ListAsync(
@@ -101,7 +101,7 @@ public static class RefundsApi
             orders = orders.Where(o => o.Id == id);
         }
 
-        var refunds = from r in s.Db.Refunds.AsNoTracking() join o in orders on r.OrderId equals o.Id select r;
+        var refunds = s.Db.Refunds.AsNoTracking();
         if (wanted is { } w)
         {
             refunds = refunds.Where(r => r.Status == w);
@@ -112,8 +112,9 @@ public static class RefundsApi
             refunds = refunds.Where(r => r.Method == method);
         }
 
-        var list = await refunds.OrderBy(r => r.RequestedAt).Take(OrdersApi.MaxPageSize * 5).ToListAsync(ct);
-        return TypedResults.Ok(list.Select(RefundView.From).ToList());
+        var list = await (from r in refunds join o in orders on r.OrderId equals o.Id orderby r.RequestedAt select new { r, o })
+            .Take(OrdersApi.MaxPageSize * 5).ToListAsync(ct);
+        return TypedResults.Ok(list.Select(x => RefundView.From(x.r, x.o)).ToList());
     }
 
     private static async Task<Results<Ok<RefundView>, ProblemHttpResult>> HandedBackAsync(Guid refundId, Caller caller, [AsParameters] PaymentServices s, CancellationToken ct)
@@ -141,7 +142,7 @@ public static class RefundsApi
             return Problems.Conflict("This refund is done already.", "not-requested");
         }
 
-        return TypedResults.Ok(RefundView.From(await s.Db.Refunds.AsNoTracking().FirstAsync(r => r.Id == refundId, ct)));
+        return TypedResults.Ok(RefundView.From(await s.Db.Refunds.AsNoTracking().FirstAsync(r => r.Id == refundId, ct), order));
     }
 
     private static async Task<Results<Ok<RefundDateView>, ProblemHttpResult>> SetRefundDateAsync(
