@@ -167,6 +167,8 @@ public sealed class JsapiPaymentTests(PaymentApp app) : IClassFixture<PaymentApp
 
         using var tooLong = await client.PostAsJsonAsync($"{Prefix}/me/orders/{(await world.OrderAsync(mine)).Id}/jsapi", new { openid = new string('o', 129) });
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        using var huge = await client.PostAsJsonAsync($"{Prefix}/me/orders/{(await world.OrderAsync(mine)).Id}/jsapi", new { openid = "o", padding = new string('x', 64 * 1024) });
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
         using var notMine = await client.PostAsJsonAsync($"{Prefix}/me/orders/{theirOrder.Id}/jsapi", new { openid = NewOpenId() });
         Assert.Equal(HttpStatusCode.NotFound, notMine.StatusCode);
         using var noSchool = app.Service.CreateClient(TestTokens.For(CaptureRoles.Student, subject: theirs.StudentNumber, school: null));

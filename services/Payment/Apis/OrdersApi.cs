@@ -4,6 +4,7 @@ using Capture.Payment.Infrastructure;
 using Capture.Payment.Infrastructure.WeChatPay;
 using Capture.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,9 @@ public static partial class OrdersApi
     public const int MaxPageSize = 200;
     public const int MaxReasonLength = 500;
 
+    /// <summary>A JSON body of a few fields: the JSAPI start is refused above this, unread.</summary>
+    public const int MaxSmallBodyBytes = 4 * 1024;
+
     public static RouteGroupBuilder MapOrdersApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(PaymentDbContext.RoutePrefix).WithTags("Orders");
@@ -29,6 +33,7 @@ public static partial class OrdersApi
             .RequireRoles(CaptureRoles.Student);
         group.MapPost("/me/orders/{orderId:guid}/jsapi", PayInWeChatAsync).WithName("PayInWeChat")
             .WithSummary("Starts (or resumes) paying an order inside WeChat for the student's openid: answers the signed parameters of wx.requestPayment (appId, timeStamp, nonceStr, package, signType, paySign).")
+            .WithMetadata(new RequestSizeLimitAttribute(MaxSmallBodyBytes)) // {"openid": "..."}: anything bigger is refused (413) before it is read
             .RequireRoles(CaptureRoles.Student);
         group.MapGet("/orders", ListAsync).WithName("ListOrders")
             .WithSummary("Orders in the caller's scope, filtered by campaign, college and status; pages of at most 200.")
