@@ -39,7 +39,7 @@ public sealed record OrderView(
 public sealed record OnlinePaymentView(Guid OrderId, string CodeUrl, long AmountFen, string Currency, string Provider);
 
 /// <summary>A student's request to pay inside WeChat: their openid under the merchant's appid (from the official account's or mini program's login).</summary>
-public sealed record JsapiPaymentRequest(string? OpenId);
+public sealed record JsapiPaymentRequest([property: System.Text.Json.Serialization.JsonPropertyName("openid")] string? OpenId);
 
 /// <summary>
 /// What a student needs to pay inside WeChat: <see cref="Pay"/> goes as it is to <c>wx.requestPayment</c> (mini program) or
