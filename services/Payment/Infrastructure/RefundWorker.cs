@@ -128,5 +128,4 @@ public sealed partial class RefundWorker(
 
     [LoggerMessage(LogLevel.Warning, "Refund run failed; trying again at the next tick")]
     private static partial void LogFailed(ILogger logger, Exception e);
-
 }
