@@ -22,5 +22,6 @@ app.MapNotifyApi();
 app.MapRefundsApi();
 app.MapCashApi();
 app.MapCardBatchApi();
+app.MapCardRefundBatchApi();
 app.MapReconciliationApi();
 app.Run();

@@ -13,7 +13,8 @@ public sealed class OpenApiTests(PaymentApp app) : IClassFixture<PaymentApp>
         var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var paths = document.GetProperty("paths");
 
-        foreach (var path in new[] { "/api/payment/me/orders", "/api/payment/notify/wechatpay", "/api/payment/cash", "/api/payment/campaigns/{campaignId}/card-batch/results", "/api/payment/reconciliation/daily" })
+        foreach (var path in new[] { "/api/payment/me/orders", "/api/payment/notify/wechatpay", "/api/payment/cash", "/api/payment/campaigns/{campaignId}/card-batch/results", "/api/payment/reconciliation/daily",
+            "/api/payment/me/orders/{orderId}/jsapi", "/api/payment/campaigns/{campaignId}/card-refund-batch", "/api/payment/campaigns/{campaignId}/card-refund-batch/results" })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
         }

@@ -111,4 +111,47 @@ public sealed class PaymentRulesTests
         var header = ProviderCrypto.ParseAuthorization(WeChatPaySignature.Authorization("1900000001", "SERIAL", 1700000000, "N", "SIG="));
         Assert.Equal(("1900000001", "SERIAL", "1700000000", "N", "SIG="), (header!["mchid"], header["serial_no"], header["timestamp"], header["nonce_str"], header["signature"]));
     }
+
+    [Theory]
+    [InlineData("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", true)]
+    [InlineData("o-_9", true)]
+    [InlineData("", false)]
+    [InlineData(" oUpF8u", false)]
+    [InlineData("oUpF8u\n", false)]
+    [InlineData("o<b>", false)]
+    [InlineData("微信", false)]
+    [InlineData(null, false)]
+    public void An_openid_is_1_to_128_letters_digits_underscores_or_dashes(string? value, bool valid)
+    {
+        Assert.Equal(valid, OpenId.IsValid(value));
+        Assert.True(OpenId.IsValid(new string('o', 128)));
+        Assert.False(OpenId.IsValid(new string('o', 129)));
+    }
+
+    [Fact]
+    public void A_jsapi_pay_sign_is_the_merchants_signature_over_appid_timestamp_nonce_and_package_each_on_a_line()
+    {
+        using var merchant = RSA.Create(2048);
+        var message = WeChatPaySignature.JsapiPayMessage("wx8888888888888888", "1414561699", "5K8264ILTKCH16CQ2502SI8ZNMTM67VS", "prepay_id=wx201410272009395522657a690389285100");
+        Assert.Equal("wx8888888888888888\n1414561699\n5K8264ILTKCH16CQ2502SI8ZNMTM67VS\nprepay_id=wx201410272009395522657a690389285100\n", message);
+        Assert.True(ProviderCrypto.Verify(merchant, message, WeChatPaySignature.Sign(merchant, message)));
+    }
+
+    [Theory]
+    [InlineData("成功", true)]
+    [InlineData("已退款", true)]
+    [InlineData(" refunded ", true)]
+    [InlineData("失败", false)]
+    [InlineData("退款失败", false)]
+    [InlineData("maybe", null)]
+    [InlineData("", null)]
+    public void Finance_refund_result_words_are_read(string text, bool? refunded) => Assert.Equal(refunded, CardRefundResults.Parse(text));
+
+    [Fact]
+    public void A_provider_failure_tells_the_school_admin_what_happened_and_that_it_is_not_sent_again()
+    {
+        Assert.Contains("退款异常", RefundRules.ProviderFailure("ABNORMAL"));
+        Assert.Contains("退款关闭", RefundRules.ProviderFailure("CLOSED"));
+        Assert.All(new[] { "ABNORMAL", "CLOSED", "WHATEVER" }, s => Assert.Contains("not sent again", RefundRules.ProviderFailure(s)));
+    }
 }

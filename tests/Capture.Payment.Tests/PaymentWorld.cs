@@ -39,16 +39,16 @@ public sealed class PaymentWorld(PaymentApp app)
 
     public HttpClient Anonymous() => app.Service.CreateClient();
 
-    public async Task<TestStudent> ApproveAsync(long feeFen = 3000, string college = "law", DateTimeOffset? at = null, Guid? registrationId = null)
+    public async Task<TestStudent> ApproveAsync(long feeFen = 3000, string college = "law", DateTimeOffset? at = null, Guid? registrationId = null, string name = "张三")
     {
         var student = new TestStudent(registrationId ?? Guid.NewGuid(), "S" + Random.Shared.Next(10_000_000, 99_999_999), college, feeFen);
-        await PublishApprovalAsync(student, feeFen, at ?? DateTimeOffset.UtcNow);
+        await PublishApprovalAsync(student, feeFen, at ?? DateTimeOffset.UtcNow, name);
         await Eventually.TrueAsync(async () => await OrderOrNullAsync(student) is not null, what: "the order of an approved registration");
         return student;
     }
 
-    public Task PublishApprovalAsync(TestStudent s, long feeFen, DateTimeOffset at) =>
-        app.Bus.Publish(new RegistrationApproved(s.RegistrationId, CampaignId, School, s.CollegeCode, s.CollegeCode + " college", "class 1", s.StudentNumber, "张三",
+    public Task PublishApprovalAsync(TestStudent s, long feeFen, DateTimeOffset at, string name = "张三") =>
+        app.Bus.Publish(new RegistrationApproved(s.RegistrationId, CampaignId, School, s.CollegeCode, s.CollegeCode + " college", "class 1", s.StudentNumber, name,
             "1101**********001X", "master", "full-time", "main", feeFen, at));
 
     public async Task<PaymentOrder?> OrderOrNullAsync(TestStudent s) =>
@@ -82,6 +82,46 @@ public sealed class PaymentWorld(PaymentApp app)
         return JsonSerializer.Deserialize<OnlinePaymentView>(text, JsonSerializerOptions.Web)!;
     }
 
+    /// <summary>Starts paying inside WeChat as the student, for an openid; the answer is what wx.requestPayment takes.</summary>
+    public async Task<JsapiPaymentView> StartJsapiAsync(TestStudent s, string openId)
+    {
+        var order = await OrderAsync(s);
+        using var student = Student(s);
+        using var response = await student.PostAsJsonAsync($"{Prefix}/me/orders/{order.Id}/jsapi", new { openid = openId });
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        return JsonSerializer.Deserialize<JsapiPaymentView>(text, JsonSerializerOptions.Web)!;
+    }
+
+    /// <summary>The student's WeChat calling wx.requestPayment with the parameters (the simulator checks them as WeChat does).</summary>
+    public async Task<HttpResponseMessage> PayInWeChatAsync(JsapiPayParameters pay, string? openId = null, object? overrides = null)
+    {
+        using var sim = Simulator();
+        var body = new Dictionary<string, object?>
+        {
+            ["appId"] = pay.AppId, ["timeStamp"] = pay.TimeStamp, ["nonceStr"] = pay.NonceStr, ["package"] = pay.Package,
+            ["signType"] = pay.SignType, ["paySign"] = pay.PaySign, ["openid"] = openId,
+        };
+        foreach (var p in overrides?.GetType().GetProperties() ?? [])
+        {
+            body[p.Name] = p.GetValue(overrides);
+        }
+
+        return await sim.PostAsJsonAsync("/sim/jsapi/pay", body);
+    }
+
+    public async Task<JsonElement> SimulatorOrderAsync(string outTradeNo)
+    {
+        using var sim = Simulator();
+        return await sim.GetFromJsonAsync<JsonElement>($"/sim/orders/{outTradeNo}");
+    }
+
+    public async Task SetBehaviourAsync(object behaviour)
+    {
+        using var sim = Simulator();
+        (await sim.PostAsJsonAsync("/sim/behaviour", behaviour)).EnsureSuccessStatusCode();
+    }
+
     public async Task PayAtSimulatorAsync(string outTradeNo, object? options = null)
     {
         using var sim = Simulator();
@@ -93,6 +133,17 @@ public sealed class PaymentWorld(PaymentApp app)
     {
         var credentials = await app.Service.Services.GetRequiredService<WeChatPayCredentialStore>().GetAsync(CancellationToken.None);
         return credentials.MerchantId;
+    }
+
+    /// <summary>A refund notify (REFUND.SUCCESS, ABNORMAL or CLOSED) genuinely signed by the simulator's platform key, with the content asked for.</summary>
+    public async Task<SignedNotify> SignRefundNotifyAsync(
+        string outTradeNo, string outRefundNo, long totalFen, long refundFen, string eventType = "REFUND.SUCCESS", long? timestamp = null, string? nonce = null, string? refundStatus = null)
+    {
+        using var sim = Simulator();
+        using var response = await sim.PostAsJsonAsync(
+            "/sim/notifications/sign", new { mchid = await MerchantIdAsync(), outTradeNo, amountFen = totalFen, outRefundNo, refundFen, eventType, timestamp, nonce, refundStatus });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<SignedNotify>())!;
     }
 
     /// <summary>A notify genuinely signed by the simulator's platform key, with the content asked for.</summary>

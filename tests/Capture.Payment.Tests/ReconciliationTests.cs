@@ -100,4 +100,43 @@ public sealed class ReconciliationTests(PaymentApp app) : IClassFixture<PaymentA
         using var otherSchool = app.Service.CreateClient(TestTokens.For(CaptureRoles.SchoolAdmin, school: "55555"));
         Assert.Empty((await otherSchool.GetFromJsonAsync<List<DailyRow>>($"{Prefix}/reconciliation/daily?campaignId={world.CampaignId}"))!);
     }
+
+    [Fact]
+    public async Task The_daily_report_breaks_each_row_down_by_fee_item_and_the_csv_ends_with_a_total()
+    {
+        var world = new PaymentWorld(app);
+        using var admin = world.Admin();
+        using (var items = await admin.PutAsJsonAsync($"{Prefix}/campaigns/{world.CampaignId}/fee-items", new { items = new[] { new { name = "网上采集", amountFen = 1500 }, new { name = "拍照", amountFen = 1500 } } }))
+        {
+            Assert.True(items.IsSuccessStatusCode, await items.Content.ReadAsStringAsync());
+        }
+
+        var cash = await world.ApproveAsync(3000, "med");
+        var cash2 = await world.ApproveAsync(3000, "med");
+        using (var staff = world.Staff("med"))
+        {
+            (await staff.PostAsJsonAsync($"{Prefix}/cash", new { campaignId = world.CampaignId, studentNumbers = new[] { cash.StudentNumber, cash2.StudentNumber } })).EnsureSuccessStatusCode();
+        }
+
+        var (refundedStudent, online) = await PaidOnlineAsync(world, 3000);
+        (await admin.PostAsJsonAsync($"{Prefix}/orders/{online.Id}/refunds", new { reason = "withdrawn" })).EnsureSuccessStatusCode();
+        await world.OrderWhenAsync(refundedStudent, OrderStatus.Refunded);
+
+        var rows = (await admin.GetFromJsonAsync<List<DailyRow>>($"{Prefix}/reconciliation/daily?campaignId={world.CampaignId}"))!;
+
+        var cashRow = Assert.Single(rows, r => r.Method == PaymentMethods.Cash);
+        Assert.Equal(6000, cashRow.ExpectedFen);
+        Assert.Equal([new DailyItem("网上采集", 3000, 0), new DailyItem("拍照", 3000, 0)], cashRow.Items);
+        var onlineRows = rows.Where(r => r.Method == PaymentMethods.Online).ToList();
+        Assert.Equal(3000, onlineRows.Sum(r => r.RefundedFen));
+        Assert.Equal(1500, onlineRows.SelectMany(r => r.Items).Where(i => i.Name == "拍照").Sum(i => i.RefundedFen));
+        Assert.All(rows, r => Assert.Equal(r.ExpectedFen, r.Items.Sum(i => i.ExpectedFen)));
+        Assert.All(rows, r => Assert.Equal(r.RefundedFen, r.Items.Sum(i => i.RefundedFen)));
+
+        var csv = Encoding.UTF8.GetString((await admin.GetByteArrayAsync($"{Prefix}/reconciliation/daily?campaignId={world.CampaignId}&format=csv"))[3..]);
+        var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("日期,方式,学院,笔数,应收(元),实收(元),退款(元),网上采集应收(元),网上采集退款(元),拍照应收(元),拍照退款(元)", lines[0]);
+        Assert.Contains(lines, l => l.Contains(",cash,med,2,60.00,0.00,0.00,30.00,0.00,30.00,0.00", StringComparison.Ordinal));
+        Assert.Equal("合计,,,3,90.00,0.00,30.00,45.00,15.00,45.00,15.00", lines[^1]);
+    }
 }

@@ -134,6 +134,21 @@ public sealed class SchoolInTheBrowserTests(SystemFixture system, BrowserFixture
             await page.ScreenshotAsync("school-card-result");
             await Expect(page.Locator("[data-test=card-result-done]")).ToContainTextAsync("扣款成功 2");
             Assert.Equal(2, (await admin.GetFromJsonAsync<JsonElement>($"/api/payment/orders?campaignId={campaign}&status=paid")).GetProperty("total").GetInt32());
+
+            // Both card payments go back: finance's refund result credits one card and cannot credit the other, whose reason the page lists.
+            var paid = (await admin.GetFromJsonAsync<JsonElement>($"/api/payment/orders?campaignId={campaign}&status=paid")).GetProperty("items").EnumerateArray().Select(o => o.GetProperty("id").GetGuid()).ToList();
+            foreach (var id in paid)
+            {
+                (await admin.PostAsJsonAsync($"/api/payment/orders/{id}/refunds", new { reason = "absent" })).EnsureSuccessStatusCode();
+            }
+
+            var refundLines = (await admin.GetStringAsync($"/api/payment/campaigns/{campaign}/card-refund-batch?format=csv")).Trim().TrimStart('\uFEFF').Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+            Assert.Equal(3, refundLines.Count);
+            await File.WriteAllTextAsync(file, string.Join("\r\n", [refundLines[0] + ",结果,原因", refundLines[1] + ",成功,", refundLines[2] + ",失败,卡已注销"]));
+            await page.Locator("[data-test=card-refund-result-file]").ChooseFileAsync(file);
+            await Expect(page.Locator("[data-test=card-refund-result-done]")).ToContainTextAsync("退款成功 1");
+            await Expect(page.Locator("[data-test=failed-refund-row]")).ToContainTextAsync("卡已注销");
+            Assert.Equal(1, (await admin.GetFromJsonAsync<JsonElement>($"/api/payment/orders?campaignId={campaign}&status=refunded")).GetProperty("total").GetInt32());
         }
         finally
         {

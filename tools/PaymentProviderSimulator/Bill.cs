@@ -45,7 +45,7 @@ public static class Bill
         string[] fields =
         [
             at.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), o.Merchant.Appid, o.Merchant.Mchid, "0", "",
-            o.TransactionId ?? "", o.OutTradeNo, "oSIM", "NATIVE", state, "OTHERS", o.Currency, Yuan(r is null ? amount : 0), "0.00",
+            o.TransactionId ?? "", o.OutTradeNo, Transactions.Payer(o), o.TradeType, state, "OTHERS", o.Currency, Yuan(r is null ? amount : 0), "0.00",
             r?.RefundId ?? "0", r?.OutRefundNo ?? "0", Yuan(r?.AmountFen ?? 0), "0.00", r is null ? "" : "ORIGINAL", r?.Status ?? "",
             o.Description.Replace(",", " ", StringComparison.Ordinal), "", "0.00", "0.60%", Yuan(amount), Yuan(r?.AmountFen ?? 0), "",
         ];

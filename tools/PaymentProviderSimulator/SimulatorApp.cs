@@ -7,9 +7,11 @@ using System.Text.Json.Nodes;
 namespace Capture.PaymentProviderSimulator;
 
 /// <summary>
-/// The simulator: WeChat Pay API v3's merchant-facing endpoints (Native order, order query, refund, trade bill) with
-/// signed requests and responses, plus a control API (<c>/sim/...</c>) standing in for the student's phone and for
-/// the things a test or a person wants to make happen (pay, fail, duplicate, delay, drop, sign a notify).
+/// The simulator: WeChat Pay API v3's merchant-facing endpoints (Native and JSAPI orders, order query and close,
+/// refund and refund query, trade bill) with signed requests and responses, payment and refund notifies, plus a control
+/// API (<c>/sim/...</c>) standing in for the student's phone (scanning a code, or paying inside WeChat with the
+/// merchant-signed <c>wx.requestPayment</c> parameters) and for the things a test or a person wants to make happen
+/// (pay, fail, duplicate, delay, drop, slow or failing refunds, sign a notify).
 /// </summary>
 public static class SimulatorApp
 {
@@ -77,9 +79,9 @@ public static class SimulatorApp
                 state.OrdersByCode[created.CodeToken] = created;
                 return created;
             });
-            if (order.AmountFen != total || order.Currency != currency)
+            if (order.AmountFen != total || order.Currency != currency || order.TradeType != "NATIVE")
             {
-                return Signed(http, state, 400, new { code = "INVALID_REQUEST", message = "out_trade_no was used with another amount" });
+                return Signed(http, state, 400, new { code = "INVALID_REQUEST", message = "商户订单号重复: out_trade_no was used with other parameters (amount or trade type)" });
             }
 
             if (order.State != "NOTPAY")
@@ -88,6 +90,99 @@ public static class SimulatorApp
             }
 
             return Signed(http, state, 200, new { code_url = "weixin://wxpay/bizpayurl?pr=" + order.CodeToken });
+        });
+
+        app.MapPost("/v3/pay/transactions/jsapi", async (HttpContext http, ProviderState state, TimeProvider time) =>
+        {
+            var (merchant, body, error) = await AuthenticateAsync(http, state, time);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            var json = ParseObject(body);
+            var outTradeNo = Text(json, "out_trade_no");
+            var total = json?["amount"]?["total"] is JsonValue t && t.TryGetValue<long>(out var fen) ? fen : (long?)null;
+            var currency = Text(json?["amount"], "currency") ?? "CNY";
+            var notifyUrl = Text(json, "notify_url");
+            var openId = Text(json?["payer"], "openid");
+            if (Text(json, "mchid") != merchant!.Mchid || outTradeNo is not { Length: >= 6 and <= 32 } || total is not > 0 || notifyUrl is null
+                || !Uri.TryCreate(notifyUrl, UriKind.Absolute, out _))
+            {
+                return Signed(http, state, 400, new { code = "PARAM_ERROR", message = "mchid, out_trade_no (6-32), amount.total (> 0) and notify_url are required" });
+            }
+
+            if (Text(json, "appid") != merchant.Appid)
+            {
+                return Signed(http, state, 400, new { code = "PARAM_ERROR", message = "appid和mch_id不匹配: appid is not the merchant's" });
+            }
+
+            if (openId is not { Length: > 0 and <= 128 } || !openId.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+            {
+                return Signed(http, state, 400, new { code = "PARAM_ERROR", message = "payer.openid is required: 1-128 of A-Z a-z 0-9 _ -" });
+            }
+
+            var order = state.Orders.GetOrAdd(ProviderState.Key(merchant.Mchid, outTradeNo), _ =>
+            {
+                var created = new SimOrder
+                {
+                    Merchant = merchant,
+                    OutTradeNo = outTradeNo,
+                    Description = Text(json, "description") ?? "",
+                    NotifyUrl = notifyUrl,
+                    AmountFen = total.Value,
+                    Currency = currency,
+                    CodeToken = ProviderCrypto.Nonce(16),
+                    TradeType = "JSAPI",
+                    PayerOpenId = openId,
+                    PrepayId = "wx" + time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).ToString("ddHHmmss", CultureInfo.InvariantCulture) + ProviderCrypto.Nonce(24).ToLowerInvariant(),
+                    CreatedAt = time.GetUtcNow(),
+                };
+                state.OrdersByPrepay[created.PrepayId] = created;
+                return created;
+            });
+            if (order.AmountFen != total || order.Currency != currency || order.TradeType != "JSAPI" || order.PayerOpenId != openId)
+            {
+                return Signed(http, state, 400, new { code = "INVALID_REQUEST", message = "商户订单号重复: out_trade_no was used with other parameters (amount, trade type or payer)" });
+            }
+
+            if (order.State != "NOTPAY")
+            {
+                return Signed(http, state, 400, new { code = "ORDERPAID", message = "the order is paid or closed" });
+            }
+
+            return Signed(http, state, 200, new { prepay_id = order.PrepayId });
+        });
+
+        app.MapPost("/v3/pay/transactions/out-trade-no/{outTradeNo}/close", async (string outTradeNo, HttpContext http, ProviderState state, TimeProvider time) =>
+        {
+            var (merchant, body, error) = await AuthenticateAsync(http, state, time);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            if (Text(ParseObject(body), "mchid") != merchant!.Mchid)
+            {
+                return Signed(http, state, 400, new { code = "PARAM_ERROR", message = "mchid is required" });
+            }
+
+            if (!state.Orders.TryGetValue(ProviderState.Key(merchant.Mchid, outTradeNo), out var order))
+            {
+                return Signed(http, state, 404, new { code = "ORDER_NOT_EXIST", message = "no such order" });
+            }
+
+            lock (order)
+            {
+                if (order.State is "SUCCESS" or "REFUND")
+                {
+                    return Signed(http, state, 400, new { code = "ORDERPAID", message = "订单已支付: the order is paid and cannot be closed" });
+                }
+
+                order.State = "CLOSED";
+            }
+
+            return Signed(http, state, 204, null);
         });
 
         app.MapGet("/v3/pay/transactions/out-trade-no/{outTradeNo}", async (string outTradeNo, HttpContext http, ProviderState state, TimeProvider time) =>
@@ -109,7 +204,7 @@ public static class SimulatorApp
             }
         });
 
-        app.MapPost("/v3/refund/domestic/refunds", async (HttpContext http, ProviderState state, TimeProvider time) =>
+        app.MapPost("/v3/refund/domestic/refunds", async (HttpContext http, ProviderState state, NotifySender sender, TimeProvider time) =>
         {
             var (merchant, body, error) = await AuthenticateAsync(http, state, time);
             if (error is not null)
@@ -118,12 +213,14 @@ public static class SimulatorApp
             }
 
             var json = ParseObject(body);
-            var outTradeNo = json?["out_trade_no"]?.GetValue<string>();
-            var outRefundNo = json?["out_refund_no"]?.GetValue<string>();
-            var refundFen = json?["amount"]?["refund"]?.GetValue<long>();
-            if (outTradeNo is null || outRefundNo is not { Length: > 0 and <= 64 } || refundFen is not > 0)
+            var outTradeNo = Text(json, "out_trade_no");
+            var outRefundNo = Text(json, "out_refund_no");
+            var refundFen = json?["amount"]?["refund"] is JsonValue v && v.TryGetValue<long>(out var fen) ? fen : (long?)null;
+            var notifyUrl = Text(json, "notify_url");
+            if (outTradeNo is null || outRefundNo is not { Length: > 0 and <= 64 } || refundFen is not > 0
+                || (notifyUrl is not null && !Uri.TryCreate(notifyUrl, UriKind.Absolute, out _)))
             {
-                return Signed(http, state, 400, new { code = "PARAM_ERROR", message = "out_trade_no, out_refund_no and amount.refund (> 0) are required" });
+                return Signed(http, state, 400, new { code = "PARAM_ERROR", message = "out_trade_no, out_refund_no and amount.refund (> 0) are required; notify_url, when given, an absolute URL" });
             }
 
             if (!state.Orders.TryGetValue(ProviderState.Key(merchant!.Mchid, outTradeNo), out var order))
@@ -131,10 +228,11 @@ public static class SimulatorApp
                 return Signed(http, state, 404, new { code = "RESOURCE_NOT_EXISTS", message = "no such order" });
             }
 
+            SimRefund? refund;
             lock (order)
             {
-                var existing = order.Refunds.FirstOrDefault(r => r.OutRefundNo == outRefundNo);
-                if (existing is null)
+                refund = order.Refunds.FirstOrDefault(r => r.OutRefundNo == outRefundNo);
+                if (refund is null)
                 {
                     if (order.State is not ("SUCCESS" or "REFUND"))
                     {
@@ -146,43 +244,61 @@ public static class SimulatorApp
                         return Signed(http, state, 400, new { code = "NOT_ENOUGH", message = "the refund exceeds what was paid" });
                     }
 
-                    existing = new SimRefund
+                    var behaviour = state.Behaviour;
+                    refund = new SimRefund
                     {
                         OutRefundNo = outRefundNo,
                         RefundId = "50" + RandomNumberGenerator.GetString("0123456789", 27),
                         AmountFen = refundFen.Value,
                         CreatedAt = time.GetUtcNow(),
-                        ProcessingLeft = state.Behaviour.RefundProcessingTimes,
+                        ProcessingLeft = behaviour.RefundProcessingTimes,
+                        FinishAt = behaviour.RefundProcessingMs > 0 ? time.GetUtcNow().AddMilliseconds(behaviour.RefundProcessingMs) : null,
+                        Outcome = behaviour.RefundOutcome is "ABNORMAL" or "CLOSED" ? behaviour.RefundOutcome : "SUCCESS",
+                        NotifyUrl = notifyUrl,
+                        DropNotify = behaviour.DropRefundNotifies,
+                        DuplicateNotifies = behaviour.DuplicateRefundNotifies,
+                        QueryLag = TimeSpan.FromMilliseconds(behaviour.RefundQueryLagMs),
                     };
-                    order.Refunds.Add(existing);
+                    order.Refunds.Add(refund);
                     order.State = "REFUND";
+                    Refunds.Schedule(order, refund, sender, time);
                 }
+            }
 
-                if (existing.Status == "PROCESSING")
+            Refunds.Advance(order, refund, sender, time);
+            lock (order)
+            {
+                return Signed(http, state, 200, Refunds.Answer(order, refund, time.GetUtcNow()));
+            }
+        });
+
+        app.MapGet("/v3/refund/domestic/refunds/{outRefundNo}", async (string outRefundNo, HttpContext http, ProviderState state, NotifySender sender, TimeProvider time) =>
+        {
+            var (merchant, _, error) = await AuthenticateAsync(http, state, time);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            SimRefund? Find(SimOrder o)
+            {
+                lock (o)
                 {
-                    if (existing.ProcessingLeft > 0)
-                    {
-                        existing.ProcessingLeft--;
-                    }
-                    else
-                    {
-                        existing.Status = "SUCCESS";
-                        existing.SuccessTime = time.GetUtcNow();
-                    }
+                    return o.Merchant.Mchid == merchant!.Mchid ? o.Refunds.FirstOrDefault(r => r.OutRefundNo == outRefundNo) : null;
                 }
+            }
 
-                return Signed(http, state, 200, new
-                {
-                    refund_id = existing.RefundId,
-                    out_refund_no = existing.OutRefundNo,
-                    transaction_id = order.TransactionId,
-                    out_trade_no = order.OutTradeNo,
-                    channel = "ORIGINAL",
-                    status = existing.Status,
-                    create_time = Local(existing.CreatedAt),
-                    success_time = existing.SuccessTime is { } s ? Local(s) : null,
-                    amount = new { refund = existing.AmountFen, total = order.AmountFen, currency = order.Currency, payer_refund = existing.AmountFen, payer_total = order.AmountFen },
-                });
+            var order = state.Orders.Values.FirstOrDefault(o => Find(o) is not null);
+            var refund = order is null ? null : Find(order);
+            if (order is null || refund is null)
+            {
+                return Signed(http, state, 404, new { code = "RESOURCE_NOT_EXISTS", message = "no such refund" });
+            }
+
+            Refunds.Advance(order, refund, sender, time);
+            lock (order)
+            {
+                return Signed(http, state, 200, Refunds.Answer(order, refund, time.GetUtcNow()));
             }
         });
 
@@ -266,6 +382,47 @@ public static class SimulatorApp
             return order is null ? Results.NotFound(new { code = "ORDER_NOT_EXIST" }) : Pay(order, request, state, sender, time);
         });
 
+        // The student's WeChat paying an in-app order: what wx.requestPayment / WeixinJSBridge sends, checked as WeChat does
+        // (the prepay, the appid, and paySign against the merchant's public key), then paid and notified like a scanned code.
+        app.MapPost("/sim/jsapi/pay", (JsapiPayRequest r, ProviderState state, NotifySender sender, TimeProvider time) =>
+        {
+            static IResult Fail(string why) => Results.BadRequest(new { errMsg = "requestPayment:fail " + why });
+
+            if (r.Package is not { Length: > 11 and <= 128 } package || !package.StartsWith("prepay_id=", StringComparison.Ordinal)
+                || !state.OrdersByPrepay.TryGetValue(package["prepay_id=".Length..], out var order))
+            {
+                return Fail("package must be prepay_id=<a prepay_id the provider issued>");
+            }
+
+            if (r.AppId != order.Merchant.Appid)
+            {
+                return Fail("appId is not the appid the prepay was made for");
+            }
+
+            if (r.SignType != "RSA")
+            {
+                return Fail("signType must be RSA");
+            }
+
+            if (r.TimeStamp is not { Length: > 0 and <= 10 } ts || !ts.All(char.IsAsciiDigit) || r.NonceStr is not { Length: > 0 and <= 32 } nonce)
+            {
+                return Fail("timeStamp (Unix seconds) and nonceStr (1-32 characters) are required");
+            }
+
+            if (r.PaySign is null || !ProviderCrypto.Verify(order.Merchant.PublicKey, $"{r.AppId}\n{ts}\n{nonce}\n{package}\n", r.PaySign))
+            {
+                return Fail("paySign does not verify against the merchant's key over appId, timeStamp, nonceStr and package");
+            }
+
+            if (r.Openid is not null && r.Openid != order.PayerOpenId)
+            {
+                return Fail("this WeChat user is not the payer the order was made for");
+            }
+
+            var paid = Pay(order, new PayRequest(r.Fail, r.DuplicateNotifies, r.NotifyDelayMs, r.DropNotify), state, sender, time);
+            return paid is IStatusCodeHttpResult { StatusCode: 200 } ? Results.Ok(new { errMsg = "requestPayment:ok", order.OutTradeNo }) : paid;
+        });
+
         // The page a code_url stands for (scan → this page → "pay").
         app.MapGet("/sim/pay/{code}", (string code, ProviderState state) =>
             state.OrdersByCode.TryGetValue(code, out var o)
@@ -288,12 +445,15 @@ public static class SimulatorApp
                 {
                     o.OutTradeNo,
                     o.State,
+                    o.TradeType,
+                    o.PayerOpenId,
+                    o.PrepayId,
                     o.AmountFen,
                     o.Currency,
                     o.TransactionId,
                     o.NotifiesDelivered,
                     NotifyAttempts = o.NotifyAttempts.ToList(),
-                    Refunds = o.Refunds.Select(r => new { r.OutRefundNo, r.RefundId, r.AmountFen, r.Status }).ToList(),
+                    Refunds = o.Refunds.Select(r => new { r.OutRefundNo, r.RefundId, r.AmountFen, r.Status, r.NotifiesDelivered, NotifyAttempts = r.NotifyAttempts.ToList() }).ToList(),
                 });
             }
         });
@@ -304,6 +464,24 @@ public static class SimulatorApp
             if (r.Mchid is null || !state.Merchants.TryGetValue(r.Mchid, out var merchant))
             {
                 return Results.Problem(statusCode: 400, detail: "mchid must name an enrolled merchant.");
+            }
+
+            if (r.EventType?.StartsWith("REFUND.", StringComparison.Ordinal) == true)
+            {
+                var refund = new
+                {
+                    mchid = merchant.Mchid,
+                    transaction_id = r.TransactionId ?? "42" + RandomNumberGenerator.GetString("0123456789", 26),
+                    out_trade_no = r.OutTradeNo,
+                    refund_id = "50" + RandomNumberGenerator.GetString("0123456789", 27),
+                    out_refund_no = r.OutRefundNo,
+                    refund_status = r.RefundStatus ?? r.EventType["REFUND.".Length..],
+                    success_time = Local(time.GetUtcNow()),
+                    user_received_account = "支付用户零钱",
+                    amount = new { total = r.AmountFen, refund = r.RefundFen ?? r.AmountFen, payer_total = r.AmountFen, payer_refund = r.RefundFen ?? r.AmountFen },
+                };
+                var (refundHeaders, refundBody) = Notifications.Build(state, merchant, refund, r.EventType, time.GetUtcNow(), r.Timestamp, r.Nonce, Notifications.Refund);
+                return Results.Ok(new { headers = refundHeaders, body = refundBody });
             }
 
             var transaction = new
@@ -386,10 +564,10 @@ public static class SimulatorApp
         return (merchant, body, null);
     }
 
-    /// <summary>A JSON answer signed by the platform key, as every WeChat Pay v3 answer is.</summary>
-    private static IResult Signed(HttpContext http, ProviderState state, int status, object payload)
+    /// <summary>A JSON answer (or, for null, an empty one) signed by the platform key, as every WeChat Pay v3 answer is.</summary>
+    private static IResult Signed(HttpContext http, ProviderState state, int status, object? payload)
     {
-        var body = JsonSerializer.Serialize(payload, Json.Options);
+        var body = payload is null ? "" : JsonSerializer.Serialize(payload, Json.Options);
         var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var nonce = ProviderCrypto.Nonce();
         http.Response.Headers["Wechatpay-Timestamp"] = ts.ToString(CultureInfo.InvariantCulture);
@@ -397,7 +575,7 @@ public static class SimulatorApp
         http.Response.Headers["Wechatpay-Serial"] = state.PlatformSerial;
         http.Response.Headers["Wechatpay-Signature"] = ProviderCrypto.Sign(state.PlatformKey, $"{ts}\n{nonce}\n{body}\n");
         http.Response.Headers["Request-ID"] = Guid.NewGuid().ToString();
-        return Results.Text(body, "application/json", Encoding.UTF8, status);
+        return payload is null ? Results.StatusCode(status) : Results.Text(body, "application/json", Encoding.UTF8, status);
     }
 
     private static JsonObject? ParseObject(string body)
@@ -412,6 +590,9 @@ public static class SimulatorApp
         }
     }
 
+    private static string? Text(JsonNode? node, string name) =>
+        node is JsonObject o && o[name] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
+
     private static string Local(DateTimeOffset at) => at.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 }
 
@@ -419,6 +600,12 @@ public sealed record EnrolRequest(string? SerialNo, string? PublicKeyPem);
 
 public sealed record PayRequest(bool? Fail = null, int? DuplicateNotifies = null, int? NotifyDelayMs = null, bool? DropNotify = null);
 
+/// <summary>What WeChat's wx.requestPayment sends (the merchant-signed parameters), with the WeChat user paying and this payment's behaviour.</summary>
+public sealed record JsapiPayRequest(
+    string? AppId, string? TimeStamp, string? NonceStr, string? Package, string? SignType, string? PaySign, string? Openid = null,
+    bool? Fail = null, int? DuplicateNotifies = null, int? NotifyDelayMs = null, bool? DropNotify = null);
+
+/// <summary>A notify to sign: a payment (TRANSACTION.*), or with EventType REFUND.* a refund of <see cref="OutRefundNo"/> (<see cref="RefundFen"/>, default the whole amount).</summary>
 public sealed record SignRequest(
     string? Mchid, string OutTradeNo, long AmountFen, string? Currency = null, string? TradeState = null, string? TransactionId = null,
-    string? EventType = null, long? Timestamp = null, string? Nonce = null);
+    string? EventType = null, long? Timestamp = null, string? Nonce = null, string? OutRefundNo = null, long? RefundFen = null, string? RefundStatus = null);

@@ -26,8 +26,23 @@ public sealed record Behaviour
     /// <summary>Payments fail (trade_state PAYERROR), no notify.</summary>
     public bool FailPayments { get; init; }
 
-    /// <summary>Refunds answer PROCESSING this many times before SUCCESS.</summary>
+    /// <summary>Refunds answer PROCESSING this many times (requests and queries) before they end.</summary>
     public int RefundProcessingTimes { get; init; }
+
+    /// <summary>Refunds stay PROCESSING this long, then end by themselves and their notify is sent (takes the place of <see cref="RefundProcessingTimes"/>).</summary>
+    public int RefundProcessingMs { get; init; }
+
+    /// <summary>How refunds end: SUCCESS (the default), ABNORMAL (the student's account could not take it) or CLOSED.</summary>
+    public string? RefundOutcome { get; init; }
+
+    /// <summary>Send no refund notify (the merchant must query).</summary>
+    public bool DropRefundNotifies { get; init; }
+
+    /// <summary>Extra copies of each refund notify, each signed anew.</summary>
+    public int DuplicateRefundNotifies { get; init; }
+
+    /// <summary>Refund requests and queries still answer PROCESSING this long after the refund ended (the query lags the notify).</summary>
+    public int RefundQueryLagMs { get; init; }
 
     /// <summary>The v3 API answers 500 SYSTEM_ERROR (the provider is down).</summary>
     public bool Down { get; init; }

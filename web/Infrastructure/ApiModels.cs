@@ -124,3 +124,5 @@ public sealed record ExportProblemView(Guid RegistrationId, string StudentNumber
 public sealed record ExportBatchView(Guid BatchId, Guid CampaignId, string SchoolCode, string? CollegeCode, string Naming, bool IncludeExpiredUnverified, string State, string RequestedBy, DateTimeOffset RequestedAt, DateTimeOffset? FinishedAt, string? Sha256, long SizeBytes, int PhotoCount, int ProblemCount, string? Failure, IReadOnlyList<ExportProblemView>? Problems);
 
 public sealed record CardBatchResult(int Deducted, int Failed, int AlreadyApplied);
+
+public sealed record CardRefundBatchResult(int Refunded, int Failed);

@@ -10,7 +10,7 @@ namespace Capture.Web.Infrastructure;
 /// </summary>
 public static partial class Downloads
 {
-    [GeneratedRegex(@"^api/(registration/campaigns/[0-9a-f-]{36}/summary\.(xlsx|csv)|verification/campaigns/[0-9a-f-]{36}/(unverified|print-list\.xlsx)|verification/exports/[0-9a-f-]{36}/download|payment/campaigns/[0-9a-f-]{36}/card-batch|payment/vouchers|payment/reconciliation/daily)$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^api/(registration/campaigns/[0-9a-f-]{36}/summary\.(xlsx|csv)|verification/campaigns/[0-9a-f-]{36}/(unverified|print-list\.xlsx)|verification/exports/[0-9a-f-]{36}/download|payment/campaigns/[0-9a-f-]{36}/card-(refund-)?batch|payment/vouchers|payment/reconciliation/daily)$", RegexOptions.IgnoreCase)]
     private static partial Regex Allowed();
 
     public static IEndpointRouteBuilder MapDownloads(this IEndpointRouteBuilder app)

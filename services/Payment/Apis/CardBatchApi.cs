@@ -59,25 +59,12 @@ public static class CardBatchApi
             return Problems.MissingClaim(claim);
         }
 
-        if (request.ContentLength is > MaxFileBytes)
+        if (await RequestBody.ReadAsync(request, MaxFileBytes, ct) is not { } file)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large", detail: $"A result file is at most {MaxFileBytes / 1024 / 1024} MB; split it.");
+            return Problems.TooLarge($"A result file is at most {MaxFileBytes / 1024 / 1024} MB; split it.");
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxFileBytes)
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large", detail: $"A result file is at most {MaxFileBytes / 1024 / 1024} MB; split it.");
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        var (lines, errors) = CardBatchFiles.ReadResults(buffer.ToArray());
+        var (lines, errors) = CardBatchFiles.ReadResults(file);
         var ids = lines.Select(l => l.OrderId).ToList();
         var orders = await caller.Scope(s.Db.Orders.AsNoTracking()).Where(o => o.CampaignId == campaignId && ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
         var apply = new List<(CardResultLine Line, PaymentOrder Order)>();
@@ -112,11 +99,7 @@ public static class CardBatchApi
 
         if (errors.Count > 0)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status400BadRequest,
-                title: "The result file was not applied",
-                detail: $"{errors.Count} line(s) need fixing; nothing was applied. Correct them and import the whole file again.",
-                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["file"] = [.. errors.Take(200)] } });
+            return Problems.FileNotApplied(errors);
         }
 
         var now = s.Time.GetUtcNow();

@@ -6,10 +6,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Capture.Payment.Apis;
 
 /// <summary>
-/// The provider's payment notify (支付结果通知): anonymous, because WeChat Pay calls it, and trusted only when its
-/// signature verifies against the platform key, its timestamp is fresh, its nonce is new, its resource decrypts under
-/// the API v3 key and the decrypted amount and currency are the order's. Anything else is a 4xx and changes nothing;
-/// the same payment told twice (WeChat Pay retries) changes the order once and publishes one PaymentSucceeded.
+/// The provider's payment and refund notifies (支付结果通知, 退款结果通知), at one address told apart by event_type:
+/// anonymous, because WeChat Pay calls it, and trusted only when its signature verifies against the platform key, its
+/// timestamp is fresh, its nonce is new, its resource decrypts under the API v3 key and the decrypted amounts are the
+/// order's (or the refund's). Anything else is a 4xx and changes nothing; the same payment or refund told twice (WeChat
+/// Pay retries, or its notify races the refund query) changes it once and publishes one PaymentSucceeded or PaymentRefunded.
 /// </summary>
 public static partial class NotifyApi
 {
@@ -20,19 +21,14 @@ public static partial class NotifyApi
     {
         var group = app.MapGroup(PaymentDbContext.RoutePrefix + "/notify").WithTags("Provider notify");
         group.MapPost("/wechatpay", NotifyAsync).WithName("WeChatPayNotify")
-            .WithSummary("WeChat Pay API v3 payment notify: 204 when handled (or already handled), a 4xx with code FAIL when refused.")
+            .WithSummary("WeChat Pay API v3 payment (TRANSACTION.SUCCESS) and refund (REFUND.SUCCESS/ABNORMAL/CLOSED) notify: 204 when handled (or already handled), a 4xx with code FAIL when refused.")
             .AllowAnonymous();
         return group;
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> NotifyAsync(HttpRequest request, [AsParameters] PaymentServices s, CancellationToken ct)
     {
-        if (request.ContentLength is > MaxBodyBytes)
-        {
-            return Refuse(StatusCodes.Status413PayloadTooLarge, "too-large", $"A notify body is at most {MaxBodyBytes} bytes.");
-        }
-
-        var body = await ReadBoundedAsync(request.Body, ct);
+        var body = await RequestBody.ReadAsync(request, MaxBodyBytes, ct);
         if (body is null)
         {
             return Refuse(StatusCodes.Status413PayloadTooLarge, "too-large", $"A notify body is at most {MaxBodyBytes} bytes.");
@@ -69,6 +65,11 @@ public static partial class NotifyApi
             s.Db.ChangeTracker.Clear();
         }
 
+        if (notify.Refund is { } refund)
+        {
+            return await RefundNotifiedAsync(notify.EventType, refund, s, ct);
+        }
+
         if (notify.Transaction is not { } t || notify.EventType != "TRANSACTION.SUCCESS" || t.State != ProviderTransaction.Success)
         {
             // Authentic, but not a successful payment: acknowledged, nothing to do (the student may still pay).
@@ -103,24 +104,77 @@ public static partial class NotifyApi
             detail: detail,
             extensions: new Dictionary<string, object?> { ["code"] = "FAIL", ["message"] = detail, ["reason"] = reason });
 
-    private static async Task<byte[]?> ReadBoundedAsync(Stream body, CancellationToken ct)
+    /// <summary>
+    /// A refund's end at the provider: SUCCESS completes the refund (the order refunded, one PaymentRefunded) unless the
+    /// refund query got there first; ABNORMAL and CLOSED mark it failed with the reason the school admin reads.
+    /// </summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> RefundNotifiedAsync(string eventType, ProviderRefundNotice notice, PaymentServices s, CancellationToken ct)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await body.ReadAsync(chunk, ct)) > 0)
+        var expected = eventType switch
         {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
+            "REFUND.SUCCESS" => ProviderRefundResult.Success,
+            "REFUND.ABNORMAL" => ProviderRefundResult.Abnormal,
+            "REFUND.CLOSED" => ProviderRefundResult.Closed,
+            _ => null,
+        };
+        if (expected is null)
+        {
+            return TypedResults.NoContent(); // authentic, but no refund event this service knows: acknowledged
         }
 
-        return buffer.ToArray();
+        if (notice.Status != expected)
+        {
+            return Refuse(StatusCodes.Status400BadRequest, "bad-resource", $"The refund's status {notice.Status} does not match the event {eventType}.");
+        }
+
+        var refund = await s.Db.Refunds.AsNoTracking().FirstOrDefaultAsync(r => r.OutRefundNo == notice.OutRefundNo, ct);
+        var order = refund is null ? null : await s.Db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == refund.OrderId, ct);
+        if (refund is null || order is null)
+        {
+            return Refuse(StatusCodes.Status404NotFound, "unknown-refund", $"No refund has the merchant refund number {notice.OutRefundNo}.");
+        }
+
+        var mismatch = refund.Method != PaymentMethods.Online ? $"refund is a {refund.Method} refund, not one sent to the provider"
+            : order.OutTradeNo != notice.OutTradeNo ? $"order number {notice.OutTradeNo} is not the refunded order's"
+            : notice.RefundFen != refund.AmountFen ? $"refund amount {notice.RefundFen} fen differs from the refund's {refund.AmountFen} fen"
+            : notice.TotalFen is { } total && total != order.AmountFen ? $"order total {total} fen differs from the order's {order.AmountFen} fen"
+            : null;
+        if (mismatch is not null)
+        {
+            LogRefused(s.Logger, "mismatch", $"refund {refund.Id}: {mismatch}");
+            return Refuse(StatusCodes.Status400BadRequest, "mismatch", $"The notify's {mismatch}: not accepted for this refund.");
+        }
+
+        var now = s.Time.GetUtcNow();
+        if (expected == ProviderRefundResult.Success)
+        {
+            // The provider's word that the money went back is final, even after an abnormal refund was settled at the merchant platform.
+            if (await RefundOutcomes.CompleteAsync(s.Db, refund.Id, notice.RefundId, notice.SuccessTime ?? now, RefundSources.ProviderNotify, fromFailed: true, s.Logger, ct))
+            {
+                return TypedResults.NoContent();
+            }
+
+            var status = await s.Db.Refunds.Where(r => r.Id == refund.Id).Select(r => r.Status).FirstAsync(ct);
+            return status == RefundStatus.Succeeded
+                ? TypedResults.NoContent() // told before, or the refund query got there first
+                : Refuse(StatusCodes.Status409Conflict, "not-refundable", $"Order {order.Id} is {order.Status.ToString().ToLowerInvariant()}: the refund was not applied; a person must look.");
+        }
+
+        if (await RefundOutcomes.FailAsync(s.Db, refund.Id, expected, RefundRules.ProviderFailure(expected), RefundSources.ProviderNotify, now, ct) == 1)
+        {
+            LogRefundFailed(s.Logger, refund.Id, order.Id, expected);
+            return TypedResults.NoContent();
+        }
+
+        var current = await s.Db.Refunds.AsNoTracking().FirstAsync(r => r.Id == refund.Id, ct);
+        return current.Status == RefundStatus.Failed
+            ? TypedResults.NoContent() // told before
+            : Refuse(StatusCodes.Status409Conflict, "refund-done", $"Refund {refund.Id} is done already; the provider's later {expected} is not applied. A person must look.");
     }
 
     [LoggerMessage(LogLevel.Warning, "Refused a provider notify ({Reason}): {Detail}")]
     private static partial void LogRefused(ILogger logger, string reason, string detail);
+
+    [LoggerMessage(LogLevel.Warning, "Refund {RefundId} of order {OrderId} failed at the provider: {Status}")]
+    private static partial void LogRefundFailed(ILogger logger, Guid refundId, Guid orderId, string status);
 }

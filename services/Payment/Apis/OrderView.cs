@@ -38,6 +38,15 @@ public sealed record OrderView(
 /// <summary>What a student needs to pay online: the QR code's content (WeChat's code_url) and the amount.</summary>
 public sealed record OnlinePaymentView(Guid OrderId, string CodeUrl, long AmountFen, string Currency, string Provider);
 
+/// <summary>A student's request to pay inside WeChat: their openid under the merchant's appid (from the official account's or mini program's login).</summary>
+public sealed record JsapiPaymentRequest([property: System.Text.Json.Serialization.JsonPropertyName("openid")] string? OpenId);
+
+/// <summary>
+/// What a student needs to pay inside WeChat: <see cref="Pay"/> goes as it is to <c>wx.requestPayment</c> (mini program) or
+/// <c>WeixinJSBridge.invoke('getBrandWCPayRequest', …)</c> (official account page).
+/// </summary>
+public sealed record JsapiPaymentView(Guid OrderId, long AmountFen, string Currency, string Provider, Infrastructure.JsapiPayParameters Pay);
+
 /// <summary>A page of orders (at most 200 a page).</summary>
 public sealed record OrderPage(IReadOnlyList<OrderView> Items, int Page, int PageSize, int Total);
 
@@ -45,9 +54,14 @@ public sealed record WaiveRequest(string? Reason);
 
 public sealed record RefundRequest(string? Reason);
 
-public sealed record RefundView(Guid Id, Guid OrderId, long AmountFen, string Method, string Reason, string Status, DateTimeOffset RequestedAt, DateTimeOffset? CompletedAt, string? LastError)
+/// <summary>A refund as staff see it: <see cref="LastError"/> says why a failed one failed (or why one waits), <see cref="ProviderStatus"/> the provider's last word.</summary>
+public sealed record RefundView(
+    Guid Id, Guid OrderId, long AmountFen, string Method, string Reason, string Status, DateTimeOffset RequestedAt, DateTimeOffset? CompletedAt, string? LastError,
+    string? ProviderStatus = null, string? CompletedVia = null, string? StudentNumber = null, string? StudentName = null, string? CollegeCode = null)
 {
-    public static RefundView From(Refund r) => new(r.Id, r.OrderId, r.AmountFen, r.Method, r.Reason, r.Status.ToString().ToLowerInvariant(), r.RequestedAt, r.CompletedAt, r.LastError);
+    public static RefundView From(Refund r, PaymentOrder o) =>
+        new(r.Id, r.OrderId, r.AmountFen, r.Method, r.Reason, r.Status.ToString().ToLowerInvariant(), r.RequestedAt, r.CompletedAt, r.LastError, r.ProviderStatus, r.CompletedVia,
+            o.StudentNumber, o.StudentName, o.CollegeCode);
 }
 
 public sealed record RefundDateRequest(DateOnly? RefundDate);

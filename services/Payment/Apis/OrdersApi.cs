@@ -4,19 +4,23 @@ using Capture.Payment.Infrastructure;
 using Capture.Payment.Infrastructure.WeChatPay;
 using Capture.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Capture.Payment.Apis;
 
 /// <summary>
-/// Payment orders: a student sees their own and starts an online payment (a WeChat Pay QR code); staff list their
-/// college's or school's orders and vouchers; a school admin waives a fee with a reason.
+/// Payment orders: a student sees their own and starts an online payment (a WeChat Pay QR code, or inside WeChat for
+/// their openid); staff list their college's or school's orders and vouchers; a school admin waives a fee with a reason.
 /// </summary>
 public static partial class OrdersApi
 {
     public const int MaxPageSize = 200;
     public const int MaxReasonLength = 500;
+
+    /// <summary>A JSON body of a few fields: the JSAPI start is refused above this, unread.</summary>
+    public const int MaxSmallBodyBytes = 4 * 1024;
 
     public static RouteGroupBuilder MapOrdersApi(this IEndpointRouteBuilder app)
     {
@@ -26,6 +30,10 @@ public static partial class OrdersApi
             .RequireRoles(CaptureRoles.Student);
         group.MapPost("/me/orders/{orderId:guid}/online", PayOnlineAsync).WithName("PayOnline")
             .WithSummary("Starts (or resumes) paying an order online: answers the WeChat Pay code_url to show as a QR code.")
+            .RequireRoles(CaptureRoles.Student);
+        group.MapPost("/me/orders/{orderId:guid}/jsapi", PayInWeChatAsync).WithName("PayInWeChat")
+            .WithSummary("Starts (or resumes) paying an order inside WeChat for the student's openid: answers the signed parameters of wx.requestPayment (appId, timeStamp, nonceStr, package, signType, paySign).")
+            .WithMetadata(new RequestSizeLimitAttribute(MaxSmallBodyBytes)) // {"openid": "..."}: anything bigger is refused (413) before it is read
             .RequireRoles(CaptureRoles.Student);
         group.MapGet("/orders", ListAsync).WithName("ListOrders")
             .WithSummary("Orders in the caller's scope, filtered by campaign, college and status; pages of at most 200.")
@@ -75,32 +83,155 @@ public static partial class OrdersApi
         var now = s.Time.GetUtcNow();
         var lifetime = wechat.Value.OrderLifetime;
         // Resume within the order's lifetime (half of it, so a student never scans a code about to expire).
-        if (order.CodeUrl is { } existing && order.OnlineStartedAt is { } started && now - started < lifetime / 2)
+        if (order.CodeUrl is { } existing && order.Channel is (null or PaymentChannels.Native) && order.OnlineStartedAt is { } started && now - started < lifetime / 2)
         {
             return TypedResults.Ok(new OnlinePaymentView(order.Id, existing, order.AmountFen, order.Currency, s.Provider.Name));
+        }
+
+        var (outTradeNo, problem) = await ProviderOrderNumberAsync(order, PaymentChannels.Native, null, s, ct);
+        if (problem is not null)
+        {
+            return problem;
         }
 
         string codeUrl;
         try
         {
             codeUrl = await s.Provider.CreateQrOrderAsync(
-                new ProviderOrder(order.OutTradeNo, wechat.Value.Description, order.AmountFen, order.Currency, now + lifetime), ct);
+                new ProviderOrder(outTradeNo!, wechat.Value.Description, order.AmountFen, order.Currency, now + lifetime), ct);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException or Polly.CircuitBreaker.BrokenCircuitException)
+        catch (Exception e) when (IsProviderDown(e))
         {
             LogProviderDown(s.Logger, order.Id, e.Message);
-            return Problems.Unavailable("The payment provider did not answer; try again in a minute, or pay your college secretary in cash.");
+            return ProviderDown();
         }
 
-        var stored = await s.Db.Orders.Where(o => o.Id == orderId && o.Status == OrderStatus.Pending && o.OutTradeNo == order.OutTradeNo)
-            .ExecuteUpdateAsync(set => set.SetProperty(o => o.CodeUrl, codeUrl).SetProperty(o => o.OnlineStartedAt, now), ct);
+        var stored = await s.Db.Orders.Where(o => o.Id == orderId && o.Status == OrderStatus.Pending && o.OutTradeNo == outTradeNo)
+            .ExecuteUpdateAsync(
+                set => set.SetProperty(o => o.CodeUrl, codeUrl).SetProperty(o => o.OnlineStartedAt, now).SetProperty(o => o.Channel, PaymentChannels.Native)
+                    .SetProperty(o => o.PrepayId, (string?)null).SetProperty(o => o.PayerOpenId, (string?)null),
+                ct);
         if (stored == 0)
         {
-            return Problems.Conflict("This order changed meanwhile (paid, waived, cancelled or re-priced); reload it.", "changed");
+            return Changed();
         }
 
         return TypedResults.Ok(new OnlinePaymentView(order.Id, codeUrl, order.AmountFen, order.Currency, s.Provider.Name));
     }
+
+    private static async Task<Results<Ok<JsapiPaymentView>, ProblemHttpResult>> PayInWeChatAsync(
+        Guid orderId, JsapiPaymentRequest request, Caller caller, [AsParameters] PaymentServices s, IOptions<WeChatPayOptions> wechat, CancellationToken ct)
+    {
+        if (caller.MissingClaim is { } claim)
+        {
+            return Problems.MissingClaim(claim);
+        }
+
+        var openId = request.OpenId;
+        if (!OpenId.IsValid(openId))
+        {
+            return Problems.Invalid(
+                "openid",
+                $"Give the student's WeChat openid under the merchant's appid (from wx.login or the official account's sign-in): 1 to {OpenId.MaxLength} letters, digits, '_' or '-'.");
+        }
+
+        var order = await s.Db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == orderId, ct);
+        if (order is null || !caller.MaySee(order))
+        {
+            return Problems.NotFound($"You have no payment order {orderId}.");
+        }
+
+        if (order.Status != OrderStatus.Pending)
+        {
+            return Problems.Conflict($"This order is {order.Status.ToString().ToLowerInvariant()}: there is nothing to pay.", "not-payable");
+        }
+
+        var now = s.Time.GetUtcNow();
+        var lifetime = wechat.Value.OrderLifetime;
+        try
+        {
+            // The same payer again while the prepay is young: the same prepay, signed anew (WeChat keeps a prepay_id 2 hours).
+            if (order.Channel == PaymentChannels.Jsapi && order.PayerOpenId == openId && order.PrepayId is { } prepay
+                && order.OnlineStartedAt is { } started && now - started < lifetime / 2)
+            {
+                return TypedResults.Ok(new JsapiPaymentView(order.Id, order.AmountFen, order.Currency, s.Provider.Name, await s.Provider.SignJsapiPaymentAsync(prepay, ct)));
+            }
+
+            var (outTradeNo, problem) = await ProviderOrderNumberAsync(order, PaymentChannels.Jsapi, openId, s, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var prepayId = await s.Provider.CreateJsapiOrderAsync(
+                new ProviderOrder(outTradeNo!, wechat.Value.Description, order.AmountFen, order.Currency, now + lifetime), openId!, ct);
+            var stored = await s.Db.Orders.Where(o => o.Id == orderId && o.Status == OrderStatus.Pending && o.OutTradeNo == outTradeNo)
+                .ExecuteUpdateAsync(
+                    set => set.SetProperty(o => o.PrepayId, prepayId).SetProperty(o => o.PayerOpenId, openId).SetProperty(o => o.Channel, PaymentChannels.Jsapi)
+                        .SetProperty(o => o.OnlineStartedAt, now).SetProperty(o => o.CodeUrl, (string?)null),
+                    ct);
+            if (stored == 0)
+            {
+                return Changed();
+            }
+
+            return TypedResults.Ok(new JsapiPaymentView(order.Id, order.AmountFen, order.Currency, s.Provider.Name, await s.Provider.SignJsapiPaymentAsync(prepayId, ct)));
+        }
+        catch (Exception e) when (IsProviderDown(e))
+        {
+            LogProviderDown(s.Logger, order.Id, e.Message);
+            return ProviderDown();
+        }
+    }
+
+    /// <summary>
+    /// The merchant order number to make the provider order under. The provider refuses a second order under one number
+    /// with other parameters (a QR code, then in WeChat, or another payer), so the earlier provider order is closed first
+    /// (it can then never be paid) and the order takes a new number; when the provider says it was paid meanwhile, nothing
+    /// changes and the notify or the poller makes the order paid.
+    /// </summary>
+    private static async Task<(string? OutTradeNo, ProblemHttpResult? Problem)> ProviderOrderNumberAsync(
+        PaymentOrder order, string channel, string? openId, PaymentServices s, CancellationToken ct)
+    {
+        var current = order.Channel ?? (order.OnlineStartedAt is null ? null : PaymentChannels.Native);
+        if (current is null || (current == channel && order.PayerOpenId == openId))
+        {
+            return (order.OutTradeNo, null);
+        }
+
+        bool closed;
+        try
+        {
+            closed = await s.Provider.CloseAsync(order.OutTradeNo, ct);
+        }
+        catch (Exception e) when (IsProviderDown(e))
+        {
+            LogProviderDown(s.Logger, order.Id, e.Message);
+            return (null, ProviderDown());
+        }
+
+        if (!closed)
+        {
+            return (null, Problems.Conflict("Your earlier online payment of this order went through; it shows here in a moment. Do not pay again.", "paid-meanwhile"));
+        }
+
+        var next = PaymentOrder.NewOutTradeNo();
+        var moved = await s.Db.Orders.Where(o => o.Id == order.Id && o.Status == OrderStatus.Pending && o.OutTradeNo == order.OutTradeNo)
+            .ExecuteUpdateAsync(
+                set => set.SetProperty(o => o.OutTradeNo, next).SetProperty(o => o.CodeUrl, (string?)null).SetProperty(o => o.OnlineStartedAt, (DateTimeOffset?)null)
+                    .SetProperty(o => o.Channel, (string?)null).SetProperty(o => o.PrepayId, (string?)null).SetProperty(o => o.PayerOpenId, (string?)null),
+                ct);
+        return moved == 1 ? (next, null) : (null, Changed());
+    }
+
+    private static bool IsProviderDown(Exception e) =>
+        e is HttpRequestException or TaskCanceledException or TimeoutException or Polly.CircuitBreaker.BrokenCircuitException;
+
+    private static ProblemHttpResult ProviderDown() =>
+        Problems.Unavailable("The payment provider did not answer; try again in a minute, or pay your college secretary in cash.");
+
+    private static ProblemHttpResult Changed() =>
+        Problems.Conflict("This order changed meanwhile (paid, waived, cancelled or re-priced); reload it.", "changed");
 
     private static async Task<Results<Ok<OrderPage>, ProblemHttpResult>> ListAsync(
         Caller caller, [AsParameters] PaymentServices s, CancellationToken ct,
@@ -267,7 +398,8 @@ public static partial class OrdersApi
         // A changed fee applies to orders not yet paid, each under a new merchant order number (the provider refuses a second amount under one).
         var repriced = await s.Db.Database.ExecuteSqlInterpolatedAsync(
             $"""
-            UPDATE payment.orders SET amount_fen = {total}, out_trade_no = replace(gen_random_uuid()::text, '-', ''), code_url = NULL, online_started_at = NULL
+            UPDATE payment.orders SET amount_fen = {total}, out_trade_no = replace(gen_random_uuid()::text, '-', ''), code_url = NULL, online_started_at = NULL,
+                   channel = NULL, prepay_id = NULL, payer_open_id = NULL
              WHERE campaign_id = {campaignId} AND school_code = {caller.School} AND status = 'Pending' AND amount_fen <> {total}
             """,
             ct);

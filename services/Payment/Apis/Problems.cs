@@ -20,6 +20,17 @@ public static class Problems
     public static ProblemHttpResult Unavailable(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Temporarily unavailable", detail: detail);
 
+    /// <summary>A file refused whole: every problem by line, under <c>errors.file</c>.</summary>
+    public static ProblemHttpResult FileNotApplied(IReadOnlyCollection<string> errors) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "The result file was not applied",
+            detail: $"{errors.Count} line(s) need fixing; nothing was applied. Correct them and import the whole file again.",
+            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["file"] = [.. errors.Take(200)] } });
+
+    public static ProblemHttpResult TooLarge(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large", detail: detail);
+
     public static ProblemHttpResult Invalid(string field, string fix) =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status400BadRequest,

@@ -1,4 +1,4 @@
-using System.Text;
+using System.Globalization;
 using Capture.Payment.Domain;
 using Capture.Payment.Infrastructure;
 using Capture.ServiceDefaults.Security;
@@ -27,7 +27,7 @@ public static class ReconciliationApi
             .WithSummary("The mismatches between the imported bill of a day and Payment's books.")
             .RequireRoles(CaptureRoles.Ops);
         group.MapGet("/daily", DailyAsync).WithName("GetDailyReconciliation")
-            .WithSummary("Per day (Asia/Shanghai), method and college of a campaign: payments, expected, received and refunded fen.")
+            .WithSummary("Per day (Asia/Shanghai), method and college of a campaign: payments, expected, received and refunded fen, with expected and refunded per fee item; format=csv adds a total line.")
             .RequireRoles(CaptureRoles.SchoolAdmin, CaptureRoles.Ops);
         return group;
     }
@@ -40,28 +40,15 @@ public static class ReconciliationApi
             return Problems.Invalid("billDate", "Give the bill's day as yyyy-MM-dd.");
         }
 
-        if (request.ContentLength is > MaxBillBytes)
+        if (await RequestBody.ReadAsync(request, MaxBillBytes, ct) is not { } upload)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large", detail: "A trade bill upload is at most 20 MB.");
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBillBytes)
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large", detail: "A trade bill upload is at most 20 MB.");
-            }
-
-            buffer.Write(chunk, 0, read);
+            return Problems.TooLarge("A trade bill upload is at most 20 MB.");
         }
 
         string text;
-        if (buffer.Length > 0)
+        if (upload.Length > 0)
         {
-            text = SpreadsheetReader.DecodeText(buffer.ToArray());
+            text = SpreadsheetReader.DecodeText(upload);
         }
         else
         {
@@ -153,28 +140,49 @@ public static class ReconciliationApi
             _ => 0,
         };
 
+        var fee = (await s.Db.FeesOfAsync([campaignId], ct)).GetValueOrDefault(campaignId);
+        IReadOnlyList<FeeItem> Items(PaymentOrder o, long amount) => amount == o.AmountFen ? CampaignFee.ItemsOf(o, fee) : [new FeeItem("capture fee", amount)];
+
         var rows = orders
-            .Select(o => (Day: ShanghaiTime.Today(o.PaidAt!.Value), Method: o.Method ?? "", o.CollegeCode, Paid: 1, Expected: o.AmountFen, Received: Received(o), Refunded: 0L))
-            .Concat(refunds.Select(r => (Day: ShanghaiTime.Today(r.CompletedAt!.Value), r.Method, byId[r.OrderId].CollegeCode, Paid: 0, Expected: 0L, Received: 0L, Refunded: r.AmountFen)))
+            .Select(o => (Day: ShanghaiTime.Today(o.PaidAt!.Value), Method: o.Method ?? "", o.CollegeCode, Paid: 1, Expected: o.AmountFen, Received: Received(o), Refunded: 0L,
+                Items: Items(o, o.AmountFen).Select(i => new DailyItem(i.Name, i.AmountFen, 0))))
+            .Concat(refunds.Select(r => (Day: ShanghaiTime.Today(r.CompletedAt!.Value), r.Method, byId[r.OrderId].CollegeCode, Paid: 0, Expected: 0L, Received: 0L, Refunded: r.AmountFen,
+                Items: Items(byId[r.OrderId], r.AmountFen).Select(i => new DailyItem(i.Name, 0, i.AmountFen)))))
             .GroupBy(x => (x.Day, x.Method, x.CollegeCode))
             .OrderBy(g => g.Key.Day).ThenBy(g => g.Key.Method).ThenBy(g => g.Key.CollegeCode)
-            .Select(g => new DailyRow(g.Key.Day, g.Key.Method, g.Key.CollegeCode, g.Sum(x => x.Paid), g.Sum(x => x.Expected), g.Sum(x => x.Received), g.Sum(x => x.Refunded)))
+            .Select(g => new DailyRow(
+                g.Key.Day, g.Key.Method, g.Key.CollegeCode, g.Sum(x => x.Paid), g.Sum(x => x.Expected), g.Sum(x => x.Received), g.Sum(x => x.Refunded),
+                [.. g.SelectMany(x => x.Items).GroupBy(i => i.Name).Select(i => new DailyItem(i.Key, i.Sum(x => x.ExpectedFen), i.Sum(x => x.RefundedFen)))]))
             .ToList();
         if (format != "csv")
         {
             return TypedResults.Ok(rows);
         }
 
-        var csv = new StringBuilder("日期,方式,学院,笔数,应收(元),实收(元),退款(元)\r\n");
-        foreach (var r in rows)
-        {
-            csv.Append(string.Join(',', new[] { r.Day.ToString("yyyy-MM-dd"), r.Method, r.CollegeCode, r.Payments.ToString(), Money.Yuan(r.ExpectedFen), Money.Yuan(r.ReceivedFen), Money.Yuan(r.RefundedFen) }.Select(Csv.Field))).Append("\r\n");
-        }
+        // One pair of columns per fee item (the campaign's items first, in their order), then a total line.
+        var names = (fee?.Items.Select(i => i.Name) ?? []).Concat(rows.SelectMany(r => r.Items.Select(i => i.Name))).Distinct().ToList();
+        var header = new List<string> { "日期", "方式", "学院", "笔数", "应收(元)", "实收(元)", "退款(元)" };
+        header.AddRange(names.SelectMany(n => new[] { $"{n}应收(元)", $"{n}退款(元)" }));
+        string[] Line(string day, string method, string college, IReadOnlyCollection<DailyRow> of) =>
+        [
+            day, method, college, of.Sum(r => r.Payments).ToString(CultureInfo.InvariantCulture),
+            Money.Yuan(of.Sum(r => r.ExpectedFen)), Money.Yuan(of.Sum(r => r.ReceivedFen)), Money.Yuan(of.Sum(r => r.RefundedFen)),
+            .. names.SelectMany(n => new[]
+            {
+                Money.Yuan(of.SelectMany(r => r.Items).Where(i => i.Name == n).Sum(i => i.ExpectedFen)),
+                Money.Yuan(of.SelectMany(r => r.Items).Where(i => i.Name == n).Sum(i => i.RefundedFen)),
+            }),
+        ];
 
-        return TypedResults.File([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())], "text/csv; charset=utf-8", "reconciliation.csv");
+        var lines = rows.Select(r => Line(r.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r.Method, r.CollegeCode, [r])).Append(Line("合计", "", "", rows));
+        return TypedResults.File(SheetExport.Csv(header, lines), "text/csv; charset=utf-8", "reconciliation.csv");
     }
 }
 
 public sealed record StatementReport(DateOnly BillDate, int BillLines, int PaidOnlineHere, List<Mismatch> Mismatches);
 
-public sealed record DailyRow(DateOnly Day, string Method, string CollegeCode, int Payments, long ExpectedFen, long ReceivedFen, long RefundedFen);
+/// <summary>One day, method and college: payments, fen expected, received and refunded, and the same by fee item (the campaign's items, e.g. 15 web + 15 photo).</summary>
+public sealed record DailyRow(DateOnly Day, string Method, string CollegeCode, int Payments, long ExpectedFen, long ReceivedFen, long RefundedFen, IReadOnlyList<DailyItem> Items);
+
+/// <summary>A fee item's share of a daily row: expected from the payments, refunded with the refunds.</summary>
+public sealed record DailyItem(string Name, long ExpectedFen, long RefundedFen);

@@ -20,10 +20,10 @@ public static class RefundsApi
             .WithSummary("Asks for the refund of a paid order (once: a second request is 409). Online refunds go to the provider at once.")
             .RequireRoles(CaptureRoles.SchoolAdmin, CaptureRoles.Ops);
         group.MapGet("/refunds", ListAsync).WithName("ListRefunds")
-            .WithSummary("Refunds in the caller's scope (cash refunds to hand back are the college's list).")
+            .WithSummary("Refunds in the caller's scope, by campaign, order, status and method (cash refunds to hand back are the college's list); a failed one says why.")
             .RequireRoles(CaptureRoles.CollegeStaff, CaptureRoles.SchoolAdmin, CaptureRoles.Ops);
         group.MapPost("/refunds/{refundId:guid}/handed-back", HandedBackAsync).WithName("RecordRefundHandedBack")
-            .WithSummary("Records that a cash or campus-card refund was handed back: the order becomes refunded.")
+            .WithSummary("Records that a cash or campus-card refund (requested, or failed at finance) was handed back: the order becomes refunded.")
             .RequireRoles(CaptureRoles.CollegeStaff, CaptureRoles.SchoolAdmin);
         group.MapPut("/campaigns/{campaignId:guid}/refund-date", SetRefundDateAsync).WithName("SetRefundDate")
             .WithSummary("Sets the campaign's refund date: absentees with no makeup booking by then are refunded.")
@@ -63,15 +63,20 @@ public static class RefundsApi
         }
 
         s.Refunds.Wake();
-        return TypedResults.Accepted($"{PaymentDbContext.RoutePrefix}/refunds?orderId={orderId}", RefundView.From(refund));
+        return TypedResults.Accepted($"{PaymentDbContext.RoutePrefix}/refunds?orderId={orderId}", RefundView.From(refund, order));
     }
 
     private static async Task<Results<Ok<List<RefundView>>, ProblemHttpResult>> ListAsync(
-        Caller caller, [AsParameters] PaymentServices s, CancellationToken ct, Guid? campaignId = null, Guid? orderId = null, string? status = null)
+        Caller caller, [AsParameters] PaymentServices s, CancellationToken ct, Guid? campaignId = null, Guid? orderId = null, string? status = null, string? method = null)
     {
         if (caller.MissingClaim is { } claim)
         {
             return Problems.MissingClaim(claim);
+        }
+
+        if (method is not (null or PaymentMethods.Online or PaymentMethods.Cash or PaymentMethods.CampusCard))
+        {
+            return Problems.Invalid("method", $"Use one of {PaymentMethods.Online}, {PaymentMethods.Cash}, {PaymentMethods.CampusCard}.");
         }
 
         RefundStatus? wanted = null;
@@ -96,14 +101,20 @@ public static class RefundsApi
             orders = orders.Where(o => o.Id == id);
         }
 
-        var refunds = from r in s.Db.Refunds.AsNoTracking() join o in orders on r.OrderId equals o.Id select r;
+        var refunds = s.Db.Refunds.AsNoTracking();
         if (wanted is { } w)
         {
             refunds = refunds.Where(r => r.Status == w);
         }
 
-        var list = await refunds.OrderBy(r => r.RequestedAt).Take(OrdersApi.MaxPageSize * 5).ToListAsync(ct);
-        return TypedResults.Ok(list.Select(RefundView.From).ToList());
+        if (method is not null)
+        {
+            refunds = refunds.Where(r => r.Method == method);
+        }
+
+        var list = await (from r in refunds join o in orders on r.OrderId equals o.Id orderby r.RequestedAt select new { r, o })
+            .Take(OrdersApi.MaxPageSize * 5).ToListAsync(ct);
+        return TypedResults.Ok(list.Select(x => RefundView.From(x.r, x.o)).ToList());
     }
 
     private static async Task<Results<Ok<RefundView>, ProblemHttpResult>> HandedBackAsync(Guid refundId, Caller caller, [AsParameters] PaymentServices s, CancellationToken ct)
@@ -125,12 +136,13 @@ public static class RefundsApi
             return Problems.Conflict("Online refunds go back through the provider; nothing is handed back by hand.", "online");
         }
 
-        if (!await RefundWorker.CompleteAsync(s.Db, refundId, null, s.Time.GetUtcNow(), s.Logger, ct))
+        // A failed card refund (finance could not credit the card) may still be handed back another way.
+        if (!await RefundOutcomes.CompleteAsync(s.Db, refundId, null, s.Time.GetUtcNow(), RefundSources.HandedBack, fromFailed: true, s.Logger, ct))
         {
-            return Problems.Conflict("This refund is done (or given up) already.", "not-requested");
+            return Problems.Conflict("This refund is done already.", "not-requested");
         }
 
-        return TypedResults.Ok(RefundView.From(await s.Db.Refunds.AsNoTracking().FirstAsync(r => r.Id == refundId, ct)));
+        return TypedResults.Ok(RefundView.From(await s.Db.Refunds.AsNoTracking().FirstAsync(r => r.Id == refundId, ct), order));
     }
 
     private static async Task<Results<Ok<RefundDateView>, ProblemHttpResult>> SetRefundDateAsync(

@@ -30,8 +30,7 @@ public static class OrderRules
                     order.AmountFen = feeFen;
                     // The provider refuses a second order under the same number with another amount.
                     order.OutTradeNo = PaymentOrder.NewOutTradeNo();
-                    order.CodeUrl = null;
-                    order.OnlineStartedAt = null;
+                    order.ForgetProviderOrder();
                 }
 
                 order.Status = Initial(feeFen);
@@ -57,8 +56,7 @@ public static class OrderRules
 
         order.AmountFen = feeFen;
         order.OutTradeNo = PaymentOrder.NewOutTradeNo();
-        order.CodeUrl = null;
-        order.OnlineStartedAt = null;
+        order.ForgetProviderOrder();
         order.Status = Initial(feeFen);
         return true;
     }

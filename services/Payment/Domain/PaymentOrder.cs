@@ -41,6 +41,15 @@ public sealed class PaymentOrder
 
     public string? CodeUrl { get; set; }
 
+    /// <summary>How the current provider order was made (<see cref="PaymentChannels"/>); null until a student starts paying online.</summary>
+    public string? Channel { get; set; }
+
+    /// <summary>The payer's openid a JSAPI (in-WeChat) order was made for: the provider binds the prepay to that user.</summary>
+    public string? PayerOpenId { get; set; }
+
+    /// <summary>The JSAPI order's prepay_id (预支付交易会话标识), valid at the provider for 2 hours.</summary>
+    public string? PrepayId { get; set; }
+
     public DateTimeOffset? OnlineStartedAt { get; set; }
 
     public DateTimeOffset? LastPolledAt { get; set; }
@@ -72,4 +81,14 @@ public sealed class PaymentOrder
     public uint Version { get; set; }
 
     public static string NewOutTradeNo() => Guid.NewGuid().ToString("N");
+
+    /// <summary>Forgets the provider order made for the old merchant order number (a new number comes with a new amount or channel).</summary>
+    public void ForgetProviderOrder()
+    {
+        CodeUrl = null;
+        OnlineStartedAt = null;
+        Channel = null;
+        PayerOpenId = null;
+        PrepayId = null;
+    }
 }

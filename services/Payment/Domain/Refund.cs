@@ -23,7 +23,17 @@ public sealed class Refund
 
     public string? ProviderRefundId { get; set; }
 
+    /// <summary>Why it is not done yet, or why it failed (shown to the school admin).</summary>
     public string? LastError { get; set; }
+
+    /// <summary>The provider's last word on an online refund: PROCESSING, SUCCESS, ABNORMAL or CLOSED.</summary>
+    public string? ProviderStatus { get; set; }
+
+    /// <summary>When the provider was last asked about this refund (the worker asks the least recently asked first).</summary>
+    public DateTimeOffset? LastCheckedAt { get; set; }
+
+    /// <summary>What completed or failed it (<see cref="RefundSources"/>).</summary>
+    public string? CompletedVia { get; set; }
 
     public int Attempts { get; set; }
 
@@ -32,10 +42,33 @@ public sealed class Refund
     public DateTimeOffset? CompletedAt { get; set; }
 }
 
-/// <summary>Requested (to be sent or handed back), done, or given up (see <see cref="Refund.LastError"/>).</summary>
+/// <summary>
+/// Requested (to be sent or handed back), done, or failed (see <see cref="Refund.LastError"/>). A failed refund is never
+/// sent again by itself (an order has one refund); people settle it, and a provider's or finance's later "done" still
+/// completes it.
+/// </summary>
 public enum RefundStatus
 {
     Requested,
     Succeeded,
     Failed,
+}
+
+/// <summary>Who told Payment a refund's outcome.</summary>
+public static class RefundSources
+{
+    /// <summary>The provider's answer to the refund request or to the refund query.</summary>
+    public const string ProviderAnswer = "provider-answer";
+
+    /// <summary>The provider's refund notify (REFUND.SUCCESS / ABNORMAL / CLOSED).</summary>
+    public const string ProviderNotify = "provider-notify";
+
+    /// <summary>Finance's campus-card refund result file.</summary>
+    public const string CardBatch = "card-batch";
+
+    /// <summary>Staff recorded the money was handed back.</summary>
+    public const string HandedBack = "handed-back";
+
+    /// <summary>The refund worker gave up after repeated errors.</summary>
+    public const string Worker = "worker";
 }

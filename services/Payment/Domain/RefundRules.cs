@@ -29,4 +29,13 @@ public static class RefundRules
 
         return now >= refundFrom ? AbsentReason : null;
     }
+
+    /// <summary>What the school admin reads when the provider ends a refund without paying it back.</summary>
+    public static string ProviderFailure(string status) => status switch
+    {
+        "ABNORMAL" => "WeChat Pay reports the refund abnormal (退款异常): the student's card or account could not take it. "
+            + "Settle it on the merchant platform (退款异常处理) or hand the money back another way; it is not sent again.",
+        "CLOSED" => "WeChat Pay closed the refund (退款关闭): no money went back. Hand it back another way or ask WeChat Pay; it is not sent again.",
+        _ => $"WeChat Pay answered {status} to the refund; it is not sent again. Check it on the merchant platform.",
+    };
 }

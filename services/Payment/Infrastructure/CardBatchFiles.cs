@@ -1,6 +1,4 @@
-using System.Text;
 using Capture.Payment.Domain;
-using NPOI.XSSF.UserModel;
 
 namespace Capture.Payment.Infrastructure;
 
@@ -22,43 +20,9 @@ public static class CardBatchFiles
         ["原因"] = "reason", ["失败原因"] = "reason", ["reason"] = "reason",
     };
 
-    public static byte[] Csv(IEnumerable<PaymentOrder> orders)
-    {
-        var sb = new StringBuilder(string.Join(',', ExportHeader)).Append("\r\n");
-        foreach (var o in orders)
-        {
-            sb.Append(string.Join(',', Cells(o).Select(Apis.Csv.Field))).Append("\r\n");
-        }
+    public static byte[] Csv(IEnumerable<PaymentOrder> orders) => SheetExport.Csv(ExportHeader, orders.Select(Cells));
 
-        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(sb.ToString())];
-    }
-
-    public static byte[] Xlsx(IEnumerable<PaymentOrder> orders)
-    {
-        var workbook = new XSSFWorkbook();
-        var sheet = workbook.CreateSheet("校园卡扣款");
-        var header = sheet.CreateRow(0);
-        for (var i = 0; i < ExportHeader.Length; i++)
-        {
-            header.CreateCell(i).SetCellValue(ExportHeader[i]);
-        }
-
-        var r = 1;
-        foreach (var o in orders)
-        {
-            var row = sheet.CreateRow(r++);
-            var cells = Cells(o);
-            for (var i = 0; i < cells.Length; i++)
-            {
-                // Text cells throughout: Excel must not turn a student number into 1.2E+10 or drop leading zeros.
-                row.CreateCell(i).SetCellValue(cells[i]);
-            }
-        }
-
-        using var stream = new MemoryStream();
-        workbook.Write(stream);
-        return stream.ToArray();
-    }
+    public static byte[] Xlsx(IEnumerable<PaymentOrder> orders) => SheetExport.Xlsx("校园卡扣款", ExportHeader, orders.Select(Cells), new Dictionary<int, int> { [0] = 38 });
 
     private static string[] Cells(PaymentOrder o) => [o.Id.ToString(), o.StudentNumber, o.StudentName, o.CollegeName, Money.Yuan(o.AmountFen)];
 

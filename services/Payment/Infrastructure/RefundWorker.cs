@@ -7,9 +7,10 @@ namespace Capture.Payment.Infrastructure;
 
 /// <summary>
 /// Finds paid orders due a refund (withdrawn after payment; absent, no makeup booked by the refund date, never
-/// photographed) and records one refund each; sends online refunds through the provider's refund API and completes
-/// them (order refunded, <see cref="PaymentRefunded"/> in the same transaction). Cash and campus-card refunds wait on
-/// the list until staff record that the money went back.
+/// photographed) and records one refund each; sends online refunds through the provider's refund API, asks about the
+/// ones still processing, and completes them (<see cref="RefundOutcomes"/>) unless the provider's refund notify got
+/// there first. Cash refunds wait on the college's list until staff record that the money went back; campus-card
+/// refunds go to finance in the card refund file.
 /// </summary>
 public sealed partial class RefundWorker(
     IServiceScopeFactory scopes, IOptions<PaymentOptions> options, RefundSignal signal, TimeProvider time, ILogger<RefundWorker> logger) : BackgroundService
@@ -41,7 +42,7 @@ public sealed partial class RefundWorker(
         var provider = scope.ServiceProvider.GetRequiredService<IPaymentProvider>();
         var pending = await db.Refunds.AsNoTracking()
             .Where(r => r.Status == RefundStatus.Requested && r.Method == PaymentMethods.Online)
-            .OrderBy(r => r.RequestedAt).Take(50).ToListAsync(ct);
+            .OrderBy(r => r.LastCheckedAt ?? r.RequestedAt).Take(50).ToListAsync(ct);
         foreach (var refund in pending)
         {
             await SendAsync(db, provider, refund, ct);
@@ -81,66 +82,50 @@ public sealed partial class RefundWorker(
         ProviderRefundResult result;
         try
         {
-            result = await provider.RefundAsync(
-                new ProviderRefundRequest(order.OutTradeNo, refund.OutRefundNo, refund.AmountFen, order.AmountFen, order.Currency, refund.Reason), ct);
+            // Once the provider has taken the refund, ask about it; send it (again, idempotently) only when it does not know it.
+            result = (refund.ProviderRefundId is null ? null : await provider.QueryRefundAsync(refund.OutRefundNo, ct))
+                ?? await provider.RefundAsync(
+                    new ProviderRefundRequest(order.OutTradeNo, refund.OutRefundNo, refund.AmountFen, order.AmountFen, order.Currency, refund.Reason), ct);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException or Polly.CircuitBreaker.BrokenCircuitException)
         {
-            await NoteAttemptAsync(db, refund, e.Message, ct);
+            await NoteErrorAsync(db, refund, e.Message, ct);
             return;
         }
 
-        if (result.Status == ProviderRefundResult.Success)
+        var now = time.GetUtcNow();
+        switch (result.Status)
         {
-            await CompleteAsync(db, refund.Id, result.RefundId, time.GetUtcNow(), logger, ct);
-        }
-        else if (result.Status == ProviderRefundResult.Processing)
-        {
-            await NoteAttemptAsync(db, refund, "the provider is processing the refund", ct);
-        }
-        else
-        {
-            await db.Refunds.Where(r => r.Id == refund.Id && r.Status == RefundStatus.Requested).ExecuteUpdateAsync(
-                set => set.SetProperty(r => r.Status, RefundStatus.Failed).SetProperty(r => r.LastError, $"the provider answered {result.Status}"), ct);
+            case ProviderRefundResult.Success:
+                await RefundOutcomes.CompleteAsync(db, refund.Id, result.RefundId, now, RefundSources.ProviderAnswer, fromFailed: false, logger, ct);
+                break;
+            case ProviderRefundResult.Processing:
+                // Not an error: a refund to a bank card takes days. Its notify (or a later query) ends it.
+                await db.Refunds.Where(r => r.Id == refund.Id && r.Status == RefundStatus.Requested).ExecuteUpdateAsync(
+                    set => set.SetProperty(r => r.ProviderStatus, ProviderRefundResult.Processing)
+                        .SetProperty(r => r.ProviderRefundId, r => result.RefundId ?? r.ProviderRefundId)
+                        .SetProperty(r => r.LastError, "the provider is processing the refund")
+                        .SetProperty(r => r.LastCheckedAt, now),
+                    ct);
+                break;
+            default:
+                await RefundOutcomes.FailAsync(db, refund.Id, result.Status, RefundRules.ProviderFailure(result.Status), RefundSources.ProviderAnswer, now, ct);
+                break;
         }
     }
 
-    private static async Task NoteAttemptAsync(PaymentDbContext db, Refund refund, string error, CancellationToken ct)
+    private async Task NoteErrorAsync(PaymentDbContext db, Refund refund, string error, CancellationToken ct)
     {
         var message = error.Length > 500 ? error[..500] : error;
         await db.Refunds.Where(r => r.Id == refund.Id && r.Status == RefundStatus.Requested).ExecuteUpdateAsync(
             set => set.SetProperty(r => r.Attempts, r => r.Attempts + 1)
                 .SetProperty(r => r.LastError, message)
+                .SetProperty(r => r.LastCheckedAt, time.GetUtcNow())
+                .SetProperty(r => r.CompletedVia, r => r.Attempts + 1 >= MaxAttempts ? RefundSources.Worker : null)
                 .SetProperty(r => r.Status, r => r.Attempts + 1 >= MaxAttempts ? RefundStatus.Failed : RefundStatus.Requested),
             ct);
     }
 
-    /// <summary>Marks a refund done and its order refunded, with the event, once: the conditional updates decide a race.</summary>
-    public static async Task<bool> CompleteAsync(PaymentDbContext db, Guid refundId, string? providerRefundId, DateTimeOffset at, ILogger logger, CancellationToken ct)
-    {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var done = await db.Refunds.Where(r => r.Id == refundId && r.Status == RefundStatus.Requested).ExecuteUpdateAsync(
-            set => set.SetProperty(r => r.Status, RefundStatus.Succeeded).SetProperty(r => r.ProviderRefundId, providerRefundId).SetProperty(r => r.CompletedAt, at), ct);
-        var refund = await db.Refunds.AsNoTracking().FirstAsync(r => r.Id == refundId, ct);
-        var refunded = done == 1 ? await db.Orders.Where(o => o.Id == refund.OrderId && o.Status == OrderStatus.Paid).ExecuteUpdateAsync(
-            set => set.SetProperty(o => o.Status, OrderStatus.Refunded).SetProperty(o => o.RefundedAt, at), ct) : 0;
-        if (refunded == 0)
-        {
-            await transaction.RollbackAsync(ct);
-            return false;
-        }
-
-        var order = await db.Orders.AsNoTracking().FirstAsync(o => o.Id == refund.OrderId, ct);
-        db.AddIntegrationEvent(new PaymentRefunded(refund.Id, order.Id, order.RegistrationId, order.CampaignId, refund.AmountFen, at));
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        LogRefunded(logger, order.Id, order.RegistrationId, refund.AmountFen, refund.Method);
-        return true;
-    }
-
     [LoggerMessage(LogLevel.Warning, "Refund run failed; trying again at the next tick")]
     private static partial void LogFailed(ILogger logger, Exception e);
-
-    [LoggerMessage(LogLevel.Information, "Order {OrderId} of registration {RegistrationId} refunded: {AmountFen} fen by {Method}")]
-    private static partial void LogRefunded(ILogger logger, Guid orderId, Guid registrationId, long amountFen, string method);
 }

@@ -36,6 +36,9 @@ public sealed class PaymentOrderConfiguration : IEntityTypeConfiguration<Payment
         builder.Property(o => o.StudentName).HasMaxLength(128);
         builder.Property(o => o.OutTradeNo).HasMaxLength(32);
         builder.Property(o => o.CodeUrl).HasMaxLength(256);
+        builder.Property(o => o.Channel).HasMaxLength(8);
+        builder.Property(o => o.PayerOpenId).HasMaxLength(Domain.OpenId.MaxLength);
+        builder.Property(o => o.PrepayId).HasMaxLength(64);
         builder.Property(o => o.ProviderTransactionId).HasMaxLength(64);
         builder.Property(o => o.VoucherNumber).HasMaxLength(32);
         builder.Property(o => o.WaiverReason).HasMaxLength(500);

@@ -22,5 +22,7 @@ public sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
         builder.Property(r => r.OutRefundNo).HasMaxLength(64);
         builder.Property(r => r.ProviderRefundId).HasMaxLength(64);
         builder.Property(r => r.LastError).HasMaxLength(500);
+        builder.Property(r => r.ProviderStatus).HasMaxLength(16);
+        builder.Property(r => r.CompletedVia).HasMaxLength(16);
     }
 }

@@ -19,6 +19,14 @@ public sealed record WxNativeOrderRequest(string Appid, string Mchid, string Des
 
 public sealed record WxNativeOrderResponse(string CodeUrl);
 
+public sealed record WxPayer(string Openid);
+
+public sealed record WxJsapiOrderRequest(string Appid, string Mchid, string Description, string OutTradeNo, string NotifyUrl, WxAmount Amount, WxPayer Payer, string? TimeExpire = null);
+
+public sealed record WxJsapiOrderResponse(string PrepayId);
+
+public sealed record WxCloseRequest(string Mchid);
+
 public sealed record WxTransaction(
     string? Appid,
     string? Mchid,
@@ -39,6 +47,20 @@ public sealed record WxRefundAmount(long Refund, long Total, string Currency);
 public sealed record WxRefundRequest(string OutTradeNo, string OutRefundNo, string? Reason, WxRefundAmount Amount, string? NotifyUrl = null);
 
 public sealed record WxRefundResponse(string? RefundId, string OutRefundNo, string? OutTradeNo, string Status, DateTimeOffset? SuccessTime);
+
+public sealed record WxRefundNoticeAmount(long Total, long Refund, long? PayerTotal, long? PayerRefund);
+
+/// <summary>The decrypted resource of a refund notify (REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED).</summary>
+public sealed record WxRefundNotice(
+    string? Mchid,
+    string? TransactionId,
+    string? OutTradeNo,
+    string? RefundId,
+    string? OutRefundNo,
+    string? RefundStatus,
+    DateTimeOffset? SuccessTime,
+    string? UserReceivedAccount,
+    WxRefundNoticeAmount? Amount);
 
 public sealed record WxError(string? Code, string? Message);
 

@@ -7,9 +7,9 @@ using Microsoft.Extensions.Options;
 namespace Capture.Payment.Infrastructure.WeChatPay;
 
 /// <summary>
-/// WeChat Pay API v3 (Native payment: the student scans a QR code), written from the published protocol: every request
-/// signed with the merchant key, every response's and notify's signature checked against the platform key, notify
-/// resources decrypted under the API v3 key.
+/// WeChat Pay API v3 (Native payment: the student scans a QR code; JSAPI: the student pays inside WeChat), written from
+/// the published protocol: every request signed with the merchant key, every response's and notify's signature checked
+/// against the platform key, notify resources (payments and refunds) decrypted under the API v3 key.
 /// </summary>
 public sealed class WeChatPayProvider(HttpClient http, WeChatPayCredentialStore store, IOptions<WeChatPayOptions> options, TimeProvider time) : IPaymentProvider
 {
@@ -20,20 +20,66 @@ public sealed class WeChatPayProvider(HttpClient http, WeChatPayCredentialStore 
     public async Task<string> CreateQrOrderAsync(ProviderOrder order, CancellationToken ct)
     {
         var c = await store.GetAsync(ct);
-        var notifyUrl = options.Value.NotifyUrl
-            ?? throw new InvalidOperationException("WeChatPay:NotifyUrl is not set: give the public address of /api/payment/notify/wechatpay.");
         var body = new WxNativeOrderRequest(
             c.AppId,
             c.MerchantId,
             order.Description,
             order.OutTradeNo,
-            notifyUrl,
+            NotifyUrl(),
             new WxAmount(order.AmountFen, order.Currency),
-            order.ExpiresAt?.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture));
+            Expiry(order));
         var (status, text) = await SendAsync(c, HttpMethod.Post, "/v3/pay/transactions/native", JsonSerializer.Serialize(body, WeChatPayJson.Options), ct);
         EnsureSuccess(status, text, "create the order");
         var created = JsonSerializer.Deserialize<WxNativeOrderResponse>(text, WeChatPayJson.Options);
         return string.IsNullOrEmpty(created?.CodeUrl) ? throw new HttpRequestException("WeChat Pay answered an order without code_url.") : created.CodeUrl;
+    }
+
+    public async Task<string> CreateJsapiOrderAsync(ProviderOrder order, string openId, CancellationToken ct)
+    {
+        var c = await store.GetAsync(ct);
+        var body = new WxJsapiOrderRequest(
+            c.AppId,
+            c.MerchantId,
+            order.Description,
+            order.OutTradeNo,
+            NotifyUrl(),
+            new WxAmount(order.AmountFen, order.Currency),
+            new WxPayer(openId),
+            Expiry(order));
+        var (status, text) = await SendAsync(c, HttpMethod.Post, "/v3/pay/transactions/jsapi", JsonSerializer.Serialize(body, WeChatPayJson.Options), ct);
+        EnsureSuccess(status, text, "create the in-WeChat order");
+        var created = JsonSerializer.Deserialize<WxJsapiOrderResponse>(text, WeChatPayJson.Options);
+        return created?.PrepayId is { Length: > 0 and <= 64 } prepay ? prepay : throw new HttpRequestException("WeChat Pay answered a JSAPI order without a prepay_id.");
+    }
+
+    public async Task<JsapiPayParameters> SignJsapiPaymentAsync(string prepayId, CancellationToken ct)
+    {
+        var c = await store.GetAsync(ct);
+        var timeStamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var nonce = WeChatPaySignature.NewNonce();
+        var package = "prepay_id=" + prepayId;
+        var paySign = WeChatPaySignature.Sign(c.MerchantKey, WeChatPaySignature.JsapiPayMessage(c.AppId, timeStamp, nonce, package));
+        return new JsapiPayParameters(c.AppId, timeStamp, nonce, package, "RSA", paySign);
+    }
+
+    public async Task<bool> CloseAsync(string outTradeNo, CancellationToken ct)
+    {
+        var c = await store.GetAsync(ct);
+        var (status, text) = await SendAsync(
+            c, HttpMethod.Post, $"/v3/pay/transactions/out-trade-no/{Uri.EscapeDataString(outTradeNo)}/close", JsonSerializer.Serialize(new WxCloseRequest(c.MerchantId), WeChatPayJson.Options), ct);
+        if ((int)status is >= 200 and < 300 || status == HttpStatusCode.NotFound)
+        {
+            return true;
+        }
+
+        // Refused: the usual reason is that the student paid meanwhile. Ask, rather than trust an error code.
+        if (await QueryAsync(outTradeNo, ct) is { Paid: true })
+        {
+            return false;
+        }
+
+        EnsureSuccess(status, text, "close the order");
+        return true;
     }
 
     public async Task<ProviderTransaction?> QueryAsync(string outTradeNo, CancellationToken ct)
@@ -54,9 +100,24 @@ public sealed class WeChatPayProvider(HttpClient http, WeChatPayCredentialStore 
     public async Task<ProviderRefundResult> RefundAsync(ProviderRefundRequest refund, CancellationToken ct)
     {
         var c = await store.GetAsync(ct);
-        var body = new WxRefundRequest(refund.OutTradeNo, refund.OutRefundNo, refund.Reason, new WxRefundAmount(refund.RefundFen, refund.TotalFen, refund.Currency));
+        // The refund's notify comes to the same address as payments' (the notify endpoint tells them apart by event_type).
+        var body = new WxRefundRequest(refund.OutTradeNo, refund.OutRefundNo, refund.Reason, new WxRefundAmount(refund.RefundFen, refund.TotalFen, refund.Currency), options.Value.NotifyUrl);
         var (status, text) = await SendAsync(c, HttpMethod.Post, "/v3/refund/domestic/refunds", JsonSerializer.Serialize(body, WeChatPayJson.Options), ct);
         EnsureSuccess(status, text, "refund");
+        var r = JsonSerializer.Deserialize<WxRefundResponse>(text, WeChatPayJson.Options) ?? throw new HttpRequestException("WeChat Pay answered an empty refund.");
+        return new ProviderRefundResult(r.Status, r.RefundId);
+    }
+
+    public async Task<ProviderRefundResult?> QueryRefundAsync(string outRefundNo, CancellationToken ct)
+    {
+        var c = await store.GetAsync(ct);
+        var (status, text) = await SendAsync(c, HttpMethod.Get, $"/v3/refund/domestic/refunds/{Uri.EscapeDataString(outRefundNo)}", "", ct);
+        if (status == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        EnsureSuccess(status, text, "query the refund");
         var r = JsonSerializer.Deserialize<WxRefundResponse>(text, WeChatPayJson.Options) ?? throw new HttpRequestException("WeChat Pay answered an empty refund.");
         return new ProviderRefundResult(r.Status, r.RefundId);
     }
@@ -136,13 +197,19 @@ public sealed class WeChatPayProvider(HttpClient http, WeChatPayCredentialStore 
             throw new NotifyRejectedException(StatusCodes.Status400BadRequest, "bad-body", "The notify body is not a WeChat Pay notification (id, event_type, resource).");
         }
 
-        if (!notify.EventType.StartsWith("TRANSACTION.", StringComparison.Ordinal) || notify.Resource is null)
+        var isRefund = notify.EventType.StartsWith("REFUND.", StringComparison.Ordinal);
+        if (!(isRefund || notify.EventType.StartsWith("TRANSACTION.", StringComparison.Ordinal)) || notify.Resource is null)
         {
             return new VerifiedNotify(notify.Id, notify.EventType, nonce, timestamp, null);
         }
 
         var r = notify.Resource;
         var plain = r.Algorithm == "AEAD_AES_256_GCM" ? WeChatPaySignature.Decrypt(c.ApiV3Key, r.Nonce, r.AssociatedData ?? "", r.Ciphertext) : null;
+        if (isRefund)
+        {
+            return new VerifiedNotify(notify.Id, notify.EventType, nonce, timestamp, null, ReadRefund(c, plain));
+        }
+
         WxTransaction? transaction = null;
         try
         {
@@ -165,6 +232,38 @@ public sealed class WeChatPayProvider(HttpClient http, WeChatPayCredentialStore 
 
         return new VerifiedNotify(notify.Id, notify.EventType, nonce, timestamp, ToTransaction(transaction));
     }
+
+    private static ProviderRefundNotice ReadRefund(WeChatPayCredentials c, string? plain)
+    {
+        WxRefundNotice? refund = null;
+        try
+        {
+            refund = plain is null ? null : JsonSerializer.Deserialize<WxRefundNotice>(plain, WeChatPayJson.Options);
+        }
+        catch (JsonException)
+        {
+            // handled below
+        }
+
+        if (refund is not { OutRefundNo.Length: > 0 and <= 64, OutTradeNo.Length: > 0 and <= 32, RefundStatus.Length: > 0 and <= 16 })
+        {
+            throw new NotifyRejectedException(StatusCodes.Status400BadRequest, "bad-resource", "The notify resource does not decrypt under the API v3 key to a refund (out_refund_no, out_trade_no, refund_status).");
+        }
+
+        if (refund.Mchid is not null && refund.Mchid != c.MerchantId)
+        {
+            throw new NotifyRejectedException(StatusCodes.Status400BadRequest, "other-merchant", "The refund belongs to another merchant.");
+        }
+
+        return new ProviderRefundNotice(
+            refund.OutTradeNo!, refund.OutRefundNo!, refund.RefundId is { Length: <= 64 } id ? id : null, refund.RefundStatus!, refund.Amount?.Refund, refund.Amount?.Total, refund.SuccessTime);
+    }
+
+    private string NotifyUrl() => options.Value.NotifyUrl
+        ?? throw new InvalidOperationException("WeChatPay:NotifyUrl is not set: give the public address of /api/payment/notify/wechatpay.");
+
+    private static string? Expiry(ProviderOrder order) =>
+        order.ExpiresAt?.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 
     private static ProviderTransaction ToTransaction(WxTransaction t) =>
         new(t.OutTradeNo, t.TransactionId, t.TradeState, t.Amount?.Total, t.Amount?.Currency, t.SuccessTime, t.Mchid);

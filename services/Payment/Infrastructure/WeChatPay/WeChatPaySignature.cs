@@ -20,6 +20,9 @@ public static class WeChatPaySignature
 
     public static string ResponseMessage(long timestamp, string nonce, string body) => $"{timestamp}\n{nonce}\n{body}\n";
 
+    /// <summary>What a JSAPI payment's <c>paySign</c> signs (JSAPI调起支付): <c>appId\ntimeStamp\nnonceStr\npackage\n</c>.</summary>
+    public static string JsapiPayMessage(string appId, string timeStamp, string nonceStr, string package) => $"{appId}\n{timeStamp}\n{nonceStr}\n{package}\n";
+
     public static string Sign(RSA key, string message) =>
         Convert.ToBase64String(key.SignData(Encoding.UTF8.GetBytes(message), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
 
