@@ -361,6 +361,55 @@ public sealed class CheckInTests(SchedulingApp app) : IClassFixture<SchedulingAp
     }
 
     [Fact]
+    public async Task An_operator_at_a_venue_of_one_school_cannot_check_in_another_schools_student_by_code_or_card_and_learns_nothing()
+    {
+        var (schoolA, venueA, sessionA, stationsA) = await OneSessionAsync();
+        await schoolA.AllocateAsync(sessionA.Id, "law", 5);
+        var (schoolB, venueB, sessionB, stationsB) = await OneSessionAsync();
+        var student = (await schoolB.ApproveAsync("law", 1))[0];
+        await schoolB.AllocateAsync(sessionB.Id, "law", 5);
+        using var opA = schoolA.Operator(venueA.Id);
+        using var opB = schoolB.Operator(venueB.Id);
+
+        // The code checks in at its own school's venue (so Scheduling has it cached and stored) ...
+        using (var own = await ScanAsync(opB, stationsB[0].Id, new { captureCode = student.CaptureCode, sessionId = sessionB.Id }))
+        {
+            Assert.Equal(HttpStatusCode.Created, own.StatusCode);
+        }
+
+        // ... and at the other school's venue it is an unknown code, whether Registration answers (the stand-in does
+        // not scope), the cache does, or the stored copy does while Registration is down; by card it is no student.
+        var answers = new List<HttpResponseMessage>
+        {
+            await ScanAsync(opA, stationsA[0].Id, new { captureCode = student.CaptureCode, sessionId = sessionA.Id }),
+            await ScanAsync(opA, stationsA[0].Id, new { studentNumber = student.StudentNumber, sessionId = sessionA.Id }),
+        };
+        app.Registration.Down = true;
+        try
+        {
+            var cache = (Microsoft.Extensions.Caching.Memory.MemoryCache)app.Service.Services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>();
+            cache.Clear();
+            answers.Add(await ScanAsync(opA, stationsA[0].Id, new { captureCode = student.CaptureCode, sessionId = sessionA.Id }));
+        }
+        finally
+        {
+            app.Registration.Down = false;
+        }
+
+        foreach (var answer in answers)
+        {
+            var text = await answer.Content.ReadAsStringAsync();
+            Assert.True(answer.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Conflict, $"{(int)answer.StatusCode}: {text}");
+            Assert.DoesNotContain(student.Name, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(student.RegistrationId.ToString(), text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("other-campaign", text, StringComparison.Ordinal);
+            answer.Dispose();
+        }
+
+        Assert.Equal(0, await schoolA.CountAsync(db => db.CheckIns.CountAsync(c => c.RegistrationId == student.RegistrationId && c.SessionId == sessionA.Id)));
+    }
+
+    [Fact]
     public async Task A_photographed_student_is_refused_at_another_session_as_captured_already()
     {
         var world = new CaptureWorld(app);

@@ -72,11 +72,12 @@ public static class PriorCapturesApi
         }
 
         var ids = items.Select(i => i.Id).Distinct().ToList();
-        var known = (await db.PriorCaptures.AsNoTracking().Where(p => ids.Contains(p.IdNumber)).Select(p => new { p.IdNumber, p.DegreeLevel }).ToListAsync(ct))
+        var school = user.School()!;
+        var known = (await db.PriorCaptures.AsNoTracking().Where(p => p.SchoolCode == school && ids.Contains(p.IdNumber)).Select(p => new { p.IdNumber, p.DegreeLevel }).ToListAsync(ct))
             .Select(p => (p.IdNumber, p.DegreeLevel)).ToHashSet();
         var now = clock.GetUtcNow();
         var fresh = items.DistinctBy(i => (i.Id, i.Degree)).Where(i => !known.Contains((i.Id, i.Degree))).ToList();
-        db.PriorCaptures.AddRange(fresh.Select(i => PriorCapture.Record(i.Id, i.Degree, user.School()!, "reported", i.Note, now)));
+        db.PriorCaptures.AddRange(fresh.Select(i => PriorCapture.Record(i.Id, i.Degree, school, "reported", i.Note, now)));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new PriorCaptureReport(fresh.Count, items.Count - fresh.Count));
     }
