@@ -1,5 +1,6 @@
 using System.Text;
 using Capture.Payment.Domain;
+using Capture.ServiceDefaults.Spreadsheets;
 using NPOI.XSSF.UserModel;
 
 namespace Capture.Payment.Infrastructure;

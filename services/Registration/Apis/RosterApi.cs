@@ -4,6 +4,7 @@ using Capture.Registration.Domain;
 using Capture.Registration.Infrastructure;
 using Capture.ServiceDefaults.Http;
 using Capture.ServiceDefaults.Security;
+using Capture.ServiceDefaults.Spreadsheets;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -42,6 +43,15 @@ public static class RosterApi
 
     /// <summary>A file's multipart envelope (boundaries, part headers) on top of the file itself.</summary>
     public const long MultipartAllowance = 64 * 1024;
+
+    /// <summary>What a roster sheet may hold: 20,000 students, 256 columns, and the zip-bomb and record caps of every sheet.</summary>
+    public static readonly SheetLimits RosterLimits = SheetLimits.Default with
+    {
+        MaxRows = RosterImporter.MaxRows,
+        MaxCells = RosterImporter.MaxRows * 50,
+        Document = "roster",
+        RowNoun = "students",
+    };
 
     private const string SplitAdvice = "Split the roster into files or calls of at most 20,000 students each.";
 
@@ -99,14 +109,15 @@ public static class RosterApi
                 detail: $"The file is larger than {MaxFileBytes / 1024 / 1024} MB: {SplitAdvice}");
         }
 
-        byte[] content;
-        using (var buffer = new MemoryStream((int)file.Length))
+        // The form reader has buffered the upload (in memory up to 64 KB, then in a temporary file): read it from there,
+        // never as one byte array.
+        Sheet? sheet;
+        string? readError;
+        await using (var content = file.OpenReadStream())
         {
-            await file.CopyToAsync(buffer, ct);
-            content = buffer.ToArray();
+            (sheet, readError) = SpreadsheetReader.Read(content, RosterLimits);
         }
 
-        var (sheet, readError) = SpreadsheetReader.Read(content);
         if (sheet is null)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [readError!] });
