@@ -67,6 +67,29 @@ public sealed class CheckInTests(SchedulingApp app) : IClassFixture<SchedulingAp
     }
 
     [Fact]
+    public async Task Stations_are_announced_again_on_request_a_school_admin_for_their_own_school_only()
+    {
+        var (schoolA, _, _, stationsA) = await OneSessionAsync(stations: 2);
+        var (schoolB, _, _, stationsB) = await OneSessionAsync();
+        Task<int> Announcements(Guid station) => schoolA.EventsAsync(nameof(StationOpened), station);
+        Assert.Equal(1, await Announcements(stationsA[1].Id));
+
+        using (var admin = schoolA.Admin())
+        {
+            var announced = await schoolA.PostAsync<PlacesApi.StationsAnnounced>(admin, "/stations/announce", new { });
+            Assert.Equal(2, announced.Stations);
+        }
+
+        Assert.Equal((2, 2, 1), (await Announcements(stationsA[0].Id), await Announcements(stationsA[1].Id), await Announcements(stationsB[0].Id)));
+        using var ops = app.Service.CreateClient(TestTokens.For(Capture.ServiceDefaults.Security.CaptureRoles.Ops, school: null));
+        (await ops.PostAsync($"{Prefix}/stations/announce", null)).EnsureSuccessStatusCode();
+        Assert.Equal(2, await Announcements(stationsB[0].Id));
+        Assert.Equal(schoolB.School, JsonSerializer.Deserialize<StationOpened>(
+            (await schoolB.CountAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.MessageType == typeof(StationOpened).FullName).ToListAsync()))
+                .Last(m => m.Body.Contains(stationsB[0].Id.ToString(), StringComparison.Ordinal)).Body, JsonSerializerOptions.Web)!.SchoolCode);
+    }
+
+    [Fact]
     public async Task The_StudentCheckedIn_event_carries_the_issued_shoot_number_and_numbers_past_9999_keep_every_digit()
     {
         var (world, venue, session, stations) = await OneSessionAsync();
