@@ -144,12 +144,13 @@ public static class Extensions
         return app;
     }
 
-    /// <summary>The middleware every service runs, in order: errors as ProblemDetails, correlation, auth, query and route text rules.</summary>
+    /// <summary>The middleware every service runs, in order: errors as ProblemDetails, correlation, body limits, auth, query and route text rules.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<CorrelationMiddleware>();
+        app.UseBodyLimits();
         app.UseAuthentication();
         app.UseScopeClaims();
         app.UseAuthorization();

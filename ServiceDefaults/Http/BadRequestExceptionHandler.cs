@@ -22,6 +22,10 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
         }
 
         var (field, message) = Describe(bad);
+        if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge && BodyLimits.LimitFor(httpContext) is { } limit)
+        {
+            message = BodyLimits.Message(limit);
+        }
         var status = bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : StatusCodes.Status400BadRequest;
         httpContext.Response.StatusCode = status;
         var problem = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })

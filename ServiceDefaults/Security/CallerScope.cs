@@ -13,7 +13,14 @@ public static class CallerScope
 
     /// <summary>Ops, or a caller whose <c>school</c> claim is this school.</summary>
     public static bool MayActForSchool(this ClaimsPrincipal user, string schoolCode) =>
-        user.IsOpsRole() || (user.School() is { Length: > 0 } own && string.Equals(own, schoolCode, StringComparison.OrdinalIgnoreCase));
+        user.IsOpsRole() || (user.School() is { Length: > 0 } own && SameSchool(own, schoolCode));
+
+    /// <summary>Whether two school codes name the same school (ordinal, ignoring case; an empty code is no school).</summary>
+    public static bool SameSchool(string? a, string? b) =>
+        !string.IsNullOrWhiteSpace(a) && string.Equals(a.Trim(), b?.Trim(), StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The venue id of a station operator's token, or null (no claim, or not a GUID).</summary>
+    public static Guid? VenueId(this ClaimsPrincipal user) => Guid.TryParse(user.Venue(), out var venue) ? venue : null;
 
     /// <summary>Ops, or a station operator whose <c>venue</c> claim is this venue.</summary>
     public static bool MayRunVenue(this ClaimsPrincipal user, Guid venueId) =>

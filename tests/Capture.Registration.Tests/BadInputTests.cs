@@ -274,7 +274,7 @@ public sealed class BadInputTests(RegistrationServiceFixture fixture) : IClassFi
     public async Task A_malformed_capture_code_is_400_saying_what_is_wrong(string code)
     {
         var school = fixture.NewSchool();
-        using var station = school.Station();
+        using var station = await school.StationAsync();
         using var response = await station.PostAsJsonAsync("/api/registration/capture-codes/verify", new { code });
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {text}");

@@ -39,7 +39,7 @@ public sealed class CaptureCodeAndCorrectionTests(RegistrationServiceFixture fix
         var svg = await student.GetStringAsync($"/api/registration/me/registrations/{id}/capture-code.svg");
         Assert.StartsWith("<svg", svg, StringComparison.Ordinal);
 
-        using var station = school.Station();
+        using var station = await school.StationAsync();
         using var verified = await VerifyAsync(station, code);
         Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
         var body = await verified.Content.ReadFromJsonAsync<JsonElement>();
@@ -54,7 +54,7 @@ public sealed class CaptureCodeAndCorrectionTests(RegistrationServiceFixture fix
         var (school, _, row, id) = await ApprovedStudentAsync();
         using var student = school.Student(row.StudentNumber);
         var code = (await student.GetFromJsonAsync<JsonElement>($"/api/registration/me/registrations/{id}/capture-code")).GetProperty("code").GetString()!;
-        using var station = school.Station();
+        using var station = await school.StationAsync();
 
         var tampered = code[..10] + (code[10] == 'A' ? 'B' : 'A') + code[11..];
         using var forged = await VerifyAsync(station, tampered);

@@ -176,7 +176,7 @@ public sealed class CampaignAndWithdrawalTests(RegistrationServiceFixture fixtur
         var code = (await student.GetFromJsonAsync<JsonElement>($"/api/registration/me/registrations/{id}/capture-code")).GetProperty("code").GetString();
 
         (await admin.PostAsJsonAsync($"/api/registration/registrations/{id}/withdraw", new { reason = "退学" })).EnsureSuccessStatusCode();
-        using var station = school.Station();
+        using var station = await school.StationAsync();
         Assert.Equal(HttpStatusCode.Gone, (await station.PostAsJsonAsync("/api/registration/capture-codes/verify", new { code })).StatusCode);
         Assert.Equal(1, await school.OutboxCountAsync("RegistrationWithdrawn", id));
 

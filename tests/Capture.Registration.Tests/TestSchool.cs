@@ -5,14 +5,17 @@ using System.Text.Json;
 using Capture.Registration.Infrastructure;
 using Capture.ServiceDefaults.Security;
 using Capture.Testing;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Capture.Registration.Tests;
 
 /// <summary>A school of its own (random school code) on the service under test, with clients for each role.</summary>
-public sealed class TestSchool(ServiceFactory<Program> factory)
+public sealed class TestSchool(ServiceFactory<Program> factory, Func<object, Task>? publish = null)
 {
+    private Guid? venue;
+
     public string Code { get; } = RosterData.SchoolCode();
 
     public HttpClient Admin() => factory.CreateClient(TestTokens.For(CaptureRoles.SchoolAdmin, school: Code));
@@ -23,7 +26,29 @@ public sealed class TestSchool(ServiceFactory<Program> factory)
 
     public HttpClient Student(string studentNumber) => factory.CreateClient(TestTokens.For(CaptureRoles.Student, studentNumber, school: Code));
 
-    public HttpClient Station() => factory.CreateClient(TestTokens.For(CaptureRoles.StationOperator, venue: Guid.NewGuid().ToString()));
+    /// <summary>An operator of a venue Registration has never heard of (no StationOpened for it).</summary>
+    public HttpClient UnknownVenueStation() => factory.CreateClient(TestTokens.For(CaptureRoles.StationOperator, venue: Guid.NewGuid().ToString()));
+
+    /// <summary>An operator of a venue of this school: Scheduling's StationOpened for it is published on the real bus once, and awaited.</summary>
+    public async Task<HttpClient> StationAsync()
+    {
+        venue ??= await OpenVenueAsync();
+        return factory.CreateClient(TestTokens.For(CaptureRoles.StationOperator, venue: venue.Value.ToString()));
+    }
+
+    /// <summary>Announces a new venue of this school as Scheduling does (StationOpened) and waits until Registration has it.</summary>
+    public async Task<Guid> OpenVenueAsync()
+    {
+        var id = Guid.NewGuid();
+        await (publish ?? throw new InvalidOperationException("This school was made without a bus."))(
+            new Capture.Contracts.Scheduling.StationOpened(Guid.NewGuid(), id, Code, "B1", "Camera B1", DateTimeOffset.UtcNow));
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<RegistrationDbContext>().Venues.AnyAsync(v => v.VenueId == id);
+        }, TimeSpan.FromSeconds(30), "StationOpened to reach Registration");
+        return id;
+    }
 
     public async Task<Guid> CreateCampaignAsync(object? terms = null)
     {
@@ -78,14 +103,54 @@ public sealed class TestSchool(ServiceFactory<Program> factory)
     }
 }
 
-/// <summary>One service instance (own database and virtual host) shared by the tests of a class; each test makes its own school.</summary>
+/// <summary>
+/// One service instance (own database and virtual host) shared by the tests of a class, and a bus on that virtual host
+/// for the events other services would publish; each test makes its own school.
+/// </summary>
 public sealed class RegistrationServiceFixture : IAsyncLifetime
 {
+    private readonly SemaphoreSlim busStart = new(1, 1);
+    private IBusControl? bus;
+
     public ServiceFactory<Program> Factory { get; } = new("registrationdb");
 
     public Task InitializeAsync() => Factory.InitializeAsync();
 
-    public async Task DisposeAsync() => await Factory.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (bus is not null)
+        {
+            await bus.StopAsync();
+        }
 
-    public TestSchool NewSchool() => new(Factory);
+        await Factory.DisposeAsync();
+    }
+
+    public TestSchool NewSchool() => new(Factory, PublishAsync);
+
+    /// <summary>Publishes an event on the service's virtual host through the real broker, as another service would.</summary>
+    public async Task PublishAsync(object message)
+    {
+        using (Factory.CreateClient())
+        {
+            // starts the service, so its queues are bound before anything is published
+        }
+
+        await busStart.WaitAsync();
+        try
+        {
+            if (bus is null)
+            {
+                var started = Bus.Factory.CreateUsingRabbitMq(r => r.Host(new Uri(Factory.Endpoints.MessagingIn(Factory.VirtualHost))));
+                await started.StartAsync();
+                bus = started;
+            }
+        }
+        finally
+        {
+            busStart.Release();
+        }
+
+        await bus.Publish(message);
+    }
 }

@@ -267,4 +267,26 @@ public sealed class BadInputTests(SchedulingApp app) : IClassFixture<SchedulingA
         Assert.Equal(SessionLimits.MaxCapacity, SessionCapacity.Of(start, start.AddHours(16), Enumerable.Repeat(int.MaxValue, 1000)));
         Assert.Equal(300, SessionCapacity.Of(start, start.AddHours(1.5), [100, 100]));
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_body_over_1_MB_is_413_naming_the_limit_and_nothing_is_created(bool declared)
+    {
+        var world = new CaptureWorld(app);
+        var body = new Capture.Testing.RepeatedBodyStream("{\"code\":\"big\",\"name\":\"", "文", 400_000, "\"}");
+        var content = new StreamContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        if (declared)
+        {
+            content.Headers.ContentLength = body.BodyLength;
+        }
+
+        using var admin = world.Admin();
+        using var response = await admin.PostAsync($"{Prefix}/campuses", content);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"{(int)response.StatusCode}: {text}");
+        Assert.Contains("at most 1 MB", JsonDocument.Parse(text).RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty((await admin.GetFromJsonAsync<List<CampusResponse>>($"{Prefix}/campuses"))!);
+    }
 }

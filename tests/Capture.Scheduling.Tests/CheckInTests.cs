@@ -67,6 +67,29 @@ public sealed class CheckInTests(SchedulingApp app) : IClassFixture<SchedulingAp
     }
 
     [Fact]
+    public async Task Stations_are_announced_again_on_request_a_school_admin_for_their_own_school_only()
+    {
+        var (schoolA, _, _, stationsA) = await OneSessionAsync(stations: 2);
+        var (schoolB, _, _, stationsB) = await OneSessionAsync();
+        Task<int> Announcements(Guid station) => schoolA.EventsAsync(nameof(StationOpened), station);
+        Assert.Equal(1, await Announcements(stationsA[1].Id));
+
+        using (var admin = schoolA.Admin())
+        {
+            var announced = await schoolA.PostAsync<PlacesApi.StationsAnnounced>(admin, "/stations/announce", new { });
+            Assert.Equal(2, announced.Stations);
+        }
+
+        Assert.Equal((2, 2, 1), (await Announcements(stationsA[0].Id), await Announcements(stationsA[1].Id), await Announcements(stationsB[0].Id)));
+        using var ops = app.Service.CreateClient(TestTokens.For(Capture.ServiceDefaults.Security.CaptureRoles.Ops, school: null));
+        (await ops.PostAsync($"{Prefix}/stations/announce", null)).EnsureSuccessStatusCode();
+        Assert.Equal(2, await Announcements(stationsB[0].Id));
+        Assert.Equal(schoolB.School, JsonSerializer.Deserialize<StationOpened>(
+            (await schoolB.CountAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.MessageType == typeof(StationOpened).FullName).ToListAsync()))
+                .Last(m => m.Body.Contains(stationsB[0].Id.ToString(), StringComparison.Ordinal)).Body, JsonSerializerOptions.Web)!.SchoolCode);
+    }
+
+    [Fact]
     public async Task The_StudentCheckedIn_event_carries_the_issued_shoot_number_and_numbers_past_9999_keep_every_digit()
     {
         var (world, venue, session, stations) = await OneSessionAsync();
@@ -358,6 +381,55 @@ public sealed class CheckInTests(SchedulingApp app) : IClassFixture<SchedulingAp
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal(0, await world.CountAsync(db => db.CheckIns.CountAsync(c => c.RegistrationId == student.RegistrationId)));
+    }
+
+    [Fact]
+    public async Task An_operator_at_a_venue_of_one_school_cannot_check_in_another_schools_student_by_code_or_card_and_learns_nothing()
+    {
+        var (schoolA, venueA, sessionA, stationsA) = await OneSessionAsync();
+        await schoolA.AllocateAsync(sessionA.Id, "law", 5);
+        var (schoolB, venueB, sessionB, stationsB) = await OneSessionAsync();
+        var student = (await schoolB.ApproveAsync("law", 1))[0];
+        await schoolB.AllocateAsync(sessionB.Id, "law", 5);
+        using var opA = schoolA.Operator(venueA.Id);
+        using var opB = schoolB.Operator(venueB.Id);
+
+        // The code checks in at its own school's venue (so Scheduling has it cached and stored) ...
+        using (var own = await ScanAsync(opB, stationsB[0].Id, new { captureCode = student.CaptureCode, sessionId = sessionB.Id }))
+        {
+            Assert.Equal(HttpStatusCode.Created, own.StatusCode);
+        }
+
+        // ... and at the other school's venue it is an unknown code, whether Registration answers (the stand-in does
+        // not scope), the cache does, or the stored copy does while Registration is down; by card it is no student.
+        var answers = new List<HttpResponseMessage>
+        {
+            await ScanAsync(opA, stationsA[0].Id, new { captureCode = student.CaptureCode, sessionId = sessionA.Id }),
+            await ScanAsync(opA, stationsA[0].Id, new { studentNumber = student.StudentNumber, sessionId = sessionA.Id }),
+        };
+        app.Registration.Down = true;
+        try
+        {
+            var cache = (Microsoft.Extensions.Caching.Memory.MemoryCache)app.Service.Services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>();
+            cache.Clear();
+            answers.Add(await ScanAsync(opA, stationsA[0].Id, new { captureCode = student.CaptureCode, sessionId = sessionA.Id }));
+        }
+        finally
+        {
+            app.Registration.Down = false;
+        }
+
+        foreach (var answer in answers)
+        {
+            var text = await answer.Content.ReadAsStringAsync();
+            Assert.True(answer.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Conflict, $"{(int)answer.StatusCode}: {text}");
+            Assert.DoesNotContain(student.Name, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(student.RegistrationId.ToString(), text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("other-campaign", text, StringComparison.Ordinal);
+            answer.Dispose();
+        }
+
+        Assert.Equal(0, await schoolA.CountAsync(db => db.CheckIns.CountAsync(c => c.RegistrationId == student.RegistrationId && c.SessionId == sessionA.Id)));
     }
 
     [Fact]

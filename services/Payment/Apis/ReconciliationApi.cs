@@ -2,6 +2,7 @@ using System.Globalization;
 using Capture.Payment.Domain;
 using Capture.Payment.Infrastructure;
 using Capture.ServiceDefaults.Security;
+using Capture.ServiceDefaults.Spreadsheets;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,4 +1,5 @@
 using Capture.Payment.Domain;
+using Capture.ServiceDefaults.Spreadsheets;
 
 namespace Capture.Payment.Infrastructure;
 

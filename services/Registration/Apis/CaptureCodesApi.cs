@@ -21,7 +21,7 @@ public static class CaptureCodesApi
     {
         var prefix = RegistrationDbContext.RoutePrefix;
         app.MapPost(prefix + "/capture-codes/verify", VerifyAsync).WithTags("Capture codes").WithName("VerifyCaptureCode")
-            .WithSummary("Verify a scanned capture code: 200 with the registration; 400 when forged or tampered; 404 when unknown; 410 when revoked or replaced.")
+            .WithSummary("Verify a scanned capture code: 200 with the registration; 400 when forged or tampered; 404 when unknown or of another school than the operator's venue (or the admin's school); 403 when the operator's venue is not known yet; 410 when revoked or replaced.")
             .RequireRoles(CaptureRoles.StationOperator, CaptureRoles.Ops, CaptureRoles.SchoolAdmin);
 
         var mine = app.MapGroup(prefix + "/me/registrations/{registrationId:guid}").WithTags("Capture codes").RequireRoles(CaptureRoles.Student);
@@ -55,9 +55,28 @@ public static class CaptureCodesApi
             return Problems.BadRequest("This is not a capture code issued by Capture (it is damaged, altered or forged): ask the student to open the QR code on their registration page again.");
         }
 
+        // Whose codes the caller may verify: a station operator their venue's school, a school admin their own; ops any.
+        string? school = null;
+        if (user.IsInRole(CaptureRoles.StationOperator))
+        {
+            var venue = user.VenueId()!.Value;
+            school = await db.Venues.AsNoTracking().Where(v => v.VenueId == venue).Select(v => v.SchoolCode).FirstOrDefaultAsync(ct);
+            if (school is null)
+            {
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status403Forbidden,
+                    title: "Outside your scope",
+                    detail: $"Registration does not know venue {venue} (your token's '{CaptureClaims.Venue}' claim) yet: it learns a venue and its school when Scheduling opens a station there, within seconds. Open a station at the venue, or scan again in a moment.");
+            }
+        }
+        else if (!user.IsOpsRole())
+        {
+            school = user.School();
+        }
+
+        // Another school's code is answered like an unknown one, before revocation or status: nothing about it is revealed.
         var r = await db.Registrations.AsNoTracking().FirstOrDefaultAsync(x => x.Id == claim.RegistrationId, ct);
-        var caller = Caller.From(user);
-        if (r is null || (caller.Role == CaptureRoles.SchoolAdmin && caller.School != r.SchoolCode))
+        if (r is null || (school is not null && !CallerScope.SameSchool(school, r.SchoolCode)))
         {
             return TypedResults.Problem("No registration matches this capture code.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
         }

@@ -1,7 +1,11 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using Capture.Registration.Domain;
 using Capture.Registration.Infrastructure;
+using Capture.ServiceDefaults.Http;
 using Capture.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Capture.ServiceDefaults.Validation;
@@ -10,7 +14,20 @@ namespace Capture.Registration.Apis;
 
 public sealed record PriorCaptureItem([PlainText(40)] string? IdType, [PlainText(32)] string? IdNumber, [PlainText(16)] string? DegreeLevel, [PlainText(200)] string? Note);
 
-public sealed record PriorCaptureUpload(IReadOnlyList<PriorCaptureItem>? Captures);
+public sealed record PriorCaptureUpload(IReadOnlyList<PriorCaptureItem?>? Captures)
+{
+    /// <summary>More than <see cref="RosterImporter.MaxRows"/> captures were sent: reading stopped at the first one past it.</summary>
+    [JsonIgnore]
+    public bool TooMany { get; init; }
+
+    /// <summary>Read as a stream, one capture at a time, stopping at capture <see cref="RosterImporter.MaxRows"/> + 1.</summary>
+    public static async ValueTask<PriorCaptureUpload?> BindAsync(HttpContext http)
+    {
+        var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var body = await JsonArrayBody.ReadAsync<PriorCaptureItem>(http.Request, "captures", RosterImporter.MaxRows, [], options, http.RequestAborted);
+        return new PriorCaptureUpload(body.Items) { TooMany = body.TooMany };
+    }
+}
 
 public sealed record PriorCaptureReport(int Recorded, int AlreadyKnown);
 
@@ -20,10 +37,14 @@ public sealed record PriorCaptureReport(int Recorded, int AlreadyKnown);
 /// </summary>
 public static class PriorCapturesApi
 {
+    public const long MaxBodyBytes = 8L * 1024 * 1024;
+
     public static IEndpointRouteBuilder MapPriorCapturesApi(this IEndpointRouteBuilder app)
     {
         app.MapPost(RegistrationDbContext.RoutePrefix + "/prior-captures", RecordAsync).WithTags("Eligibility").WithName("RecordPriorCaptures")
-            .WithSummary("Record students already captured for a degree level (by ID number); idempotent.")
+            .WithSummary("Record students already captured for a degree level (by ID number), up to 20,000 in a body of at most 8 MB; idempotent. Each school's records are its own.")
+            .Accepts<PriorCaptureUpload>("application/json")
+            .WithRequestBodyLimit(MaxBodyBytes, "Send at most 20,000 captures per call.")
             .RequireRoles(CaptureRoles.SchoolAdmin, CaptureRoles.IntegrationClient);
         return app;
     }
@@ -37,7 +58,7 @@ public static class PriorCapturesApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        if (body.Captures is not { Count: > 0 and <= RosterImporter.MaxRows })
+        if (body.TooMany || body.Captures is not { Count: > 0 and <= RosterImporter.MaxRows })
         {
             errors["captures"] = [$"Give from 1 to {RosterImporter.MaxRows} captures."];
             return TypedResults.ValidationProblem(errors);
@@ -46,7 +67,7 @@ public static class PriorCapturesApi
         var items = new List<(string Id, string Degree, string? Note)>();
         for (var i = 0; i < body.Captures.Count; i++)
         {
-            var item = body.Captures[i];
+            var item = body.Captures[i] ?? new PriorCaptureItem(null, null, null, null);
             var type = IdDocumentType.Parse(item.IdType);
             var check = type is null ? new IdDocumentCheck(null, $"Unknown ID type: use one of {IdDocumentType.Choices}.") : IdDocumentValidator.Validate(type, item.IdNumber);
             var degree = DegreeLevels.Parse(item.DegreeLevel);
@@ -72,11 +93,12 @@ public static class PriorCapturesApi
         }
 
         var ids = items.Select(i => i.Id).Distinct().ToList();
-        var known = (await db.PriorCaptures.AsNoTracking().Where(p => ids.Contains(p.IdNumber)).Select(p => new { p.IdNumber, p.DegreeLevel }).ToListAsync(ct))
+        var school = user.School()!;
+        var known = (await db.PriorCaptures.AsNoTracking().Where(p => p.SchoolCode == school && ids.Contains(p.IdNumber)).Select(p => new { p.IdNumber, p.DegreeLevel }).ToListAsync(ct))
             .Select(p => (p.IdNumber, p.DegreeLevel)).ToHashSet();
         var now = clock.GetUtcNow();
         var fresh = items.DistinctBy(i => (i.Id, i.Degree)).Where(i => !known.Contains((i.Id, i.Degree))).ToList();
-        db.PriorCaptures.AddRange(fresh.Select(i => PriorCapture.Record(i.Id, i.Degree, user.School()!, "reported", i.Note, now)));
+        db.PriorCaptures.AddRange(fresh.Select(i => PriorCapture.Record(i.Id, i.Degree, school, "reported", i.Note, now)));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new PriorCaptureReport(fresh.Count, items.Count - fresh.Count));
     }

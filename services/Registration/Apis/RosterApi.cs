@@ -1,14 +1,36 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using Capture.Registration.Domain;
 using Capture.Registration.Infrastructure;
+using Capture.ServiceDefaults.Http;
 using Capture.ServiceDefaults.Security;
+using Capture.ServiceDefaults.Spreadsheets;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Capture.Registration.Apis;
 
 /// <summary>Body of the REST roster import: the students, and whether to import the valid rows when some are bad.</summary>
-public sealed record RosterUpload(IReadOnlyList<RosterStudent>? Students, bool OnlyValidRows = false);
+public sealed record RosterUpload(IReadOnlyList<RosterStudent?>? Students, bool OnlyValidRows = false)
+{
+    /// <summary>More than <see cref="RosterImporter.MaxRows"/> students were sent: reading stopped at the first one past it.</summary>
+    [JsonIgnore]
+    public bool TooMany { get; init; }
+
+    /// <summary>
+    /// Read as a stream, one student at a time: reading stops at student <see cref="RosterImporter.MaxRows"/> + 1, so a
+    /// body of millions of tiny rows never becomes millions of objects.
+    /// </summary>
+    public static async ValueTask<RosterUpload?> BindAsync(HttpContext http)
+    {
+        var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var body = await JsonArrayBody.ReadAsync<RosterStudent>(
+            http.Request, "students", RosterImporter.MaxRows, [nameof(OnlyValidRows)], options, http.RequestAborted);
+        return new RosterUpload(body.Items, body.Bool(nameof(OnlyValidRows)) ?? false) { TooMany = body.TooMany };
+    }
+}
 
 /// <summary>
 /// Roster import, the university integration: a REST bulk upsert by the university's system, and a spreadsheet upload
@@ -16,16 +38,34 @@ public sealed record RosterUpload(IReadOnlyList<RosterStudent>? Students, bool O
 /// </summary>
 public static class RosterApi
 {
+    /// <summary>The documented limit of a roster: a file, or the JSON of a REST import.</summary>
     public const long MaxFileBytes = 32L * 1024 * 1024;
+
+    /// <summary>A file's multipart envelope (boundaries, part headers) on top of the file itself.</summary>
+    public const long MultipartAllowance = 64 * 1024;
+
+    /// <summary>What a roster sheet may hold: 20,000 students, 256 columns, and the zip-bomb and record caps of every sheet.</summary>
+    public static readonly SheetLimits RosterLimits = SheetLimits.Default with
+    {
+        MaxRows = RosterImporter.MaxRows,
+        MaxCells = RosterImporter.MaxRows * 50,
+        Document = "roster",
+        RowNoun = "students",
+    };
+
+    private const string SplitAdvice = "Split the roster into files or calls of at most 20,000 students each.";
 
     public static RouteGroupBuilder MapRosterApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(RegistrationDbContext.RoutePrefix + "/campaigns/{campaignId:guid}/roster").WithTags("Roster");
         group.MapPost("", ImportJsonAsync).WithName("ImportRoster")
-            .WithSummary("Upsert up to 20,000 students by student number; idempotent. With bad rows nothing is imported unless onlyValidRows is true.")
+            .WithSummary("Upsert up to 20,000 students by student number (a body of at most 32 MB, read as a stream: reading stops at student 20,001); idempotent. With bad rows nothing is imported unless onlyValidRows is true.")
+            .Accepts<RosterUpload>("application/json")
+            .WithRequestBodyLimit(MaxFileBytes, SplitAdvice)
             .RequireRoles(CaptureRoles.IntegrationClient, CaptureRoles.SchoolAdmin);
         group.MapPost("/file", ImportFileAsync).WithName("ImportRosterFile")
-            .WithSummary("Upload a roster sheet (CSV in UTF-8 or GBK, .xlsx, .xls) as multipart field 'file'; college staff for their own college only.")
+            .WithSummary("Upload a roster sheet (CSV in UTF-8 or GBK, .xlsx, .xls; at most 32 MB) as multipart field 'file'; college staff for their own college only.")
+            .WithRequestBodyLimit(MaxFileBytes + MultipartAllowance, SplitAdvice)
             .RequireRoles(CaptureRoles.SchoolAdmin, CaptureRoles.CollegeStaff)
             .DisableAntiforgery();
         return group;
@@ -34,17 +74,19 @@ public static class RosterApi
     private static async Task<Results<Ok<RosterImportReport>, ValidationProblem, ProblemHttpResult>> ImportJsonAsync(
         Guid campaignId, RosterUpload upload, ClaimsPrincipal user, RegistrationDbContext db, RosterImporter importer, CancellationToken ct)
     {
+        if (upload.TooMany)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]>
+                {
+                    ["students"] = [$"More than {RosterImporter.MaxRows} students were sent; at most {RosterImporter.MaxRows} are accepted in one call (reading stopped at student {RosterImporter.MaxRows + 1}): {SplitAdvice}"],
+                },
+                detail: $"At most {RosterImporter.MaxRows} students per call; nothing was imported.");
+        }
+
         if (upload.Students is not { Count: > 0 } students)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["students"] = ["Send at least one student."] });
-        }
-
-        if (students.Count > RosterImporter.MaxRows)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["students"] = [$"{students.Count} students were sent; at most {RosterImporter.MaxRows} are accepted in one call: split the roster."],
-            });
         }
 
         var lines = students.Select((s, i) => new RosterLine(i + 1, s ?? new RosterStudent(null, null, null, null, null, null, null, null, null, null, null, null, null))).ToList();
@@ -61,17 +103,21 @@ public static class RosterApi
 
         if (file.Length > MaxFileBytes)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [$"The file is larger than {MaxFileBytes / 1024 / 1024} MB: split it."] });
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status413PayloadTooLarge,
+                title: "File too large",
+                detail: $"The file is larger than {MaxFileBytes / 1024 / 1024} MB: {SplitAdvice}");
         }
 
-        byte[] content;
-        using (var buffer = new MemoryStream((int)file.Length))
+        // The form reader has buffered the upload (in memory up to 64 KB, then in a temporary file): read it from there,
+        // never as one byte array.
+        Sheet? sheet;
+        string? readError;
+        await using (var content = file.OpenReadStream())
         {
-            await file.CopyToAsync(buffer, ct);
-            content = buffer.ToArray();
+            (sheet, readError) = SpreadsheetReader.Read(content, RosterLimits);
         }
 
-        var (sheet, readError) = SpreadsheetReader.Read(content);
         if (sheet is null)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [readError!] });

@@ -16,6 +16,7 @@ public static class RegistrationServiceExtensions
         {
             bus.AddConsumer<PhotoAcceptedConsumer>();
             bus.AddConsumer<VerificationDisputedConsumer>();
+            bus.AddConsumer<StationOpenedConsumer>();
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(CaptureCodeKey.CreateSigner(builder.Configuration, builder.Environment));

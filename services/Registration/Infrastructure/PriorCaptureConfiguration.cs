@@ -16,6 +16,7 @@ internal sealed class PriorCaptureConfiguration : IEntityTypeConfiguration<Prior
         builder.Property(p => p.SchoolCode).HasMaxLength(16);
         builder.Property(p => p.Source).HasMaxLength(16);
         builder.Property(p => p.Note).HasMaxLength(200);
-        builder.HasIndex(p => new { p.IdNumber, p.DegreeLevel }).IsUnique();
+        // Each school keeps its own: another school's record of a student neither refuses nor annotates this school's rows.
+        builder.HasIndex(p => new { p.SchoolCode, p.IdNumber, p.DegreeLevel }).IsUnique();
     }
 }

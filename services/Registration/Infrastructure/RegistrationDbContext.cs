@@ -29,6 +29,9 @@ public sealed class RegistrationDbContext(DbContextOptions<RegistrationDbContext
 
     public DbSet<PriorCapture> PriorCaptures => Set<PriorCapture>();
 
+    /// <summary>Capture venues and their school (from Scheduling's StationOpened): whose codes a station operator may verify.</summary>
+    public DbSet<KnownVenue> Venues => Set<KnownVenue>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);

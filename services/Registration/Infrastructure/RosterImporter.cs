@@ -91,7 +91,7 @@ public sealed class RosterImporter(RegistrationDbContext db, TimeProvider clock)
         var newIds = valid.Where(v => !existingByNumber.ContainsKey(v.Data.StudentNumber)).Select(v => v.Data.IdNumber).ToList();
         var captures = newIds.Count == 0
             ? Array.Empty<PriorCapture>().ToLookup(p => p.IdNumber)
-            : (await db.PriorCaptures.AsNoTracking().Where(p => newIds.Contains(p.IdNumber)).ToListAsync(ct)).ToLookup(p => p.IdNumber);
+            : (await db.PriorCaptures.AsNoTracking().Where(p => p.SchoolCode == campaign.SchoolCode && newIds.Contains(p.IdNumber)).ToListAsync(ct)).ToLookup(p => p.IdNumber);
         var frozen = campaign.CorrectionRefusal(now);
 
         var toCreate = new List<StudentData>();
@@ -204,7 +204,7 @@ public sealed class RosterImporter(RegistrationDbContext db, TimeProvider clock)
         if (marks.Count > 0)
         {
             var ids = marks.Select(m => m.Id.Number!).ToList();
-            var known = (await db.PriorCaptures.AsNoTracking().Where(p => ids.Contains(p.IdNumber)).Select(p => new { p.IdNumber, p.DegreeLevel }).ToListAsync(ct))
+            var known = (await db.PriorCaptures.AsNoTracking().Where(p => p.SchoolCode == campaign.SchoolCode && ids.Contains(p.IdNumber)).Select(p => new { p.IdNumber, p.DegreeLevel }).ToListAsync(ct))
                 .Select(p => (p.IdNumber, p.DegreeLevel)).ToHashSet();
             db.PriorCaptures.AddRange(marks
                 .Where(m => !known.Contains((m.Id.Number!, m.Degree!)))

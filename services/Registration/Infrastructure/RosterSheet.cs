@@ -1,4 +1,5 @@
 using Capture.Registration.Domain;
+using Capture.ServiceDefaults.Spreadsheets;
 
 namespace Capture.Registration.Infrastructure;
 

@@ -25,7 +25,7 @@ public sealed class PhotoAcceptedConsumer(RegistrationDbContext db, TimeProvider
             throw new InvalidOperationException($"PhotoAccepted for registration {m.RegistrationId} says school {m.SchoolCode}; the registration belongs to another school.");
         }
 
-        var known = await Db.PriorCaptures.AnyAsync(p => p.IdNumber == registration.IdNumber && p.DegreeLevel == registration.DegreeLevel, ct);
+        var known = await Db.PriorCaptures.AnyAsync(p => p.SchoolCode == registration.SchoolCode && p.IdNumber == registration.IdNumber && p.DegreeLevel == registration.DegreeLevel, ct);
         if (!known)
         {
             Db.PriorCaptures.Add(PriorCapture.Record(registration.IdNumber, registration.DegreeLevel, registration.SchoolCode, "captured",

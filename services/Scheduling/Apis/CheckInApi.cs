@@ -110,6 +110,13 @@ public static partial class CheckInApi
                 : Problems.Invalid("sessionId", "Give a session of this station's venue, or leave it out for the session running now.");
         }
 
+        if (known.Registration is { } found && !CallerScope.SameSchool(found.SchoolCode, session.SchoolCode))
+        {
+            // Another school's student at this venue (a code verified here before, cached or stored, or an older
+            // Registration that did not scope it): answered as an unknown code, so nothing about them is revealed.
+            return Problems.Invalid("captureCode", RegistrationClient.UnknownCodeDetail);
+        }
+
         if (known.Registration is not { IsActive: true } registration)
         {
             return Problems.Conflict("This student has no approved registration in Scheduling (not approved, withdrawn, or approval not arrived yet): send them to their college secretary.", "not-approved");

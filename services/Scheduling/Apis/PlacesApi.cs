@@ -28,6 +28,9 @@ public static class PlacesApi
             .RequireRoles(CaptureRoles.SchoolAdmin);
         group.MapGet("/venues/{venueId:guid}/stations", ListStationsAsync).WithName("ListStations").WithSummary("The stations of a venue.")
             .RequireRoles(CaptureRoles.SchoolAdmin, CaptureRoles.StationOperator, CaptureRoles.Ops);
+        group.MapPost("/stations/announce", AnnounceStationsAsync).WithName("AnnounceStations")
+            .WithSummary("Publishes StationOpened again for every station (ops) or every station of the caller's school (school admin), so services that learned of stations later (Registration's venue scoping) know them all; harmless to repeat.")
+            .RequireRoles(CaptureRoles.Ops, CaptureRoles.SchoolAdmin);
         group.MapPost("/capture-days", CreateCaptureDayAsync).WithName("CreateCaptureDay")
             .WithSummary("Adds a capture day of a campaign of the caller's school (learned from Registration's CampaignCreated) on a campus (Asia/Shanghai date). 409 campaign-unknown until the campaign has arrived; 404 for another school's campaign.")
             .RequireRoles(CaptureRoles.SchoolAdmin);
@@ -150,6 +153,25 @@ public static class PlacesApi
         s.Db.AddIntegrationEvent(new StationOpened(station.Id, venueId, venue.SchoolCode, station.Code, station.Name, s.Time.GetUtcNow()));
         await s.Db.SaveChangesAsync(ct);
         return TypedResults.Created($"{SchedulingDbContext.RoutePrefix}/stations/{station.Id}", new StationResponse(station.Id, venueId, station.Code, station.Name, station.ThroughputPerHour));
+    }
+
+    public sealed record StationsAnnounced(int Stations);
+
+    private static async Task<Ok<StationsAnnounced>> AnnounceStationsAsync(ClaimsPrincipal user, [AsParameters] SchedulingServices s, CancellationToken ct)
+    {
+        var school = user.IsOps() ? null : user.School();
+        var stations = await (from station in s.Db.Stations.AsNoTracking()
+                              join venue in s.Db.Venues.AsNoTracking() on station.VenueId equals venue.Id
+                              where school == null || venue.SchoolCode == school
+                              select new { station.Id, station.VenueId, venue.SchoolCode, station.Code, station.Name }).ToListAsync(ct);
+        var now = s.Time.GetUtcNow();
+        foreach (var station in stations)
+        {
+            s.Db.AddIntegrationEvent(new StationOpened(station.Id, station.VenueId, station.SchoolCode, station.Code, station.Name, now));
+        }
+
+        await s.Db.SaveChangesAsync(ct);
+        return TypedResults.Ok(new StationsAnnounced(stations.Count));
     }
 
     private static async Task<Results<Ok<List<StationResponse>>, ProblemHttpResult>> ListStationsAsync(

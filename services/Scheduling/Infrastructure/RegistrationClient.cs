@@ -25,6 +25,9 @@ public sealed class RegistrationClient(HttpClient http)
     public const string BaseAddress = "http://registration";
     public const string VerifyPath = "/api/registration/capture-codes/verify";
 
+    /// <summary>What the operator hears for a code Registration does not know or does not show them (another school's).</summary>
+    public const string UnknownCodeDetail = "This is not a valid capture code; ask the student to open their current code, or scan their student card.";
+
     public async Task<CaptureCodeAnswer> VerifyAsync(string code, string? bearerToken, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, VerifyPath) { Content = JsonContent.Create(new VerifyCaptureCodeRequest(code)) };
@@ -47,7 +50,7 @@ public sealed class RegistrationClient(HttpClient http)
                     return new CaptureCodeAnswer(CaptureCodeOutcome.Revoked, Detail: "This capture code was revoked; the student must show their current code.");
                 case HttpStatusCode.BadRequest:
                 case HttpStatusCode.NotFound:
-                    return new CaptureCodeAnswer(CaptureCodeOutcome.Invalid, Detail: "This is not a valid capture code; ask the student to open their current code, or scan their student card.");
+                    return new CaptureCodeAnswer(CaptureCodeOutcome.Invalid, Detail: UnknownCodeDetail);
                 default:
                     return new CaptureCodeAnswer(CaptureCodeOutcome.Unavailable, Detail: $"Registration answered {(int)response.StatusCode}.");
             }

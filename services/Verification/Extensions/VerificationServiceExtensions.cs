@@ -1,3 +1,4 @@
+using Capture.ServiceDefaults.Http;
 using Capture.ServiceDefaults.Messaging;
 using Capture.ServiceDefaults.Persistence;
 using Capture.ServiceDefaults.Storage;
@@ -28,6 +29,9 @@ public static class VerificationServiceExtensions
             bus.AddConsumer<RegistrationWithdrawnConsumer>();
         });
         builder.AddObjectStorage(PhotoLinks.Bucket, ExportBuilder.Bucket);
+
+        // Every Verification body is small JSON: ServiceDefaults refuses more than this (413) before it is read.
+        builder.Services.Configure<RequestBodyLimitOptions>(options => options.JsonBytes = Domain.Limits.MaxBodyBytes);
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<VerificationClock>();

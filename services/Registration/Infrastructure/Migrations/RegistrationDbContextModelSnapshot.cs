@@ -253,6 +253,28 @@ namespace Capture.Registration.Infrastructure.Migrations
                     b.ToTable("registration_history", "registration");
                 });
 
+            modelBuilder.Entity("Capture.Registration.Domain.KnownVenue", b =>
+                {
+                    b.Property<Guid>("VenueId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("venue_id");
+
+                    b.Property<DateTimeOffset>("LearnedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("learned_at");
+
+                    b.Property<string>("SchoolCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("school_code");
+
+                    b.HasKey("VenueId")
+                        .HasName("pk_venues");
+
+                    b.ToTable("venues", "registration");
+                });
+
             modelBuilder.Entity("Capture.Registration.Domain.PriorCapture", b =>
                 {
                     b.Property<Guid>("Id")
@@ -295,9 +317,9 @@ namespace Capture.Registration.Infrastructure.Migrations
                     b.HasKey("Id")
                         .HasName("pk_prior_captures");
 
-                    b.HasIndex("IdNumber", "DegreeLevel")
+                    b.HasIndex("SchoolCode", "IdNumber", "DegreeLevel")
                         .IsUnique()
-                        .HasDatabaseName("ix_prior_captures_id_number_degree_level");
+                        .HasDatabaseName("ix_prior_captures_school_code_id_number_degree_level");
 
                     b.ToTable("prior_captures", "registration");
                 });
