@@ -17,6 +17,12 @@ if (args.Contains(PhotoCpuBenchmark.Name))
     return 0;
 }
 
+if (args.Contains("copy-micro"))
+{
+    Console.WriteLine(CopyMicro.Run());
+    return 0;
+}
+
 if (args.Contains("blazeface-sweep"))
 {
     Console.WriteLine(BlazeFaceRefineSweep.Run());

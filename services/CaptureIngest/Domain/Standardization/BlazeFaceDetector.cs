@@ -67,7 +67,7 @@ internal sealed class BlazeFaceDetector : IFaceDetector
     internal List<(Candidate Whole, Candidate? Refined)> Find(DecodedPhoto photo, IDictionary<string, double> timings, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var copy = photo.Copy(size);
+        var copy = photo.SmallCopy(size);
         var input = new float[size * size * 3];
         var (ox, oy) = ((size - copy.Width) / 2, (size - copy.Height) / 2);
         Fill(input, copy, ox, oy);

@@ -18,6 +18,7 @@ internal sealed class DecodedPhoto : IDisposable
     private readonly VipsImage? memory;
     private readonly int orientation;
     private readonly Dictionary<int, RgbPixels> copies = [];
+    private RgbPixels? overview;
 
     private DecodedPhoto(StandardizationOptions options, string path, VipsImage? memory, int displayWidth, int displayHeight, int orientation)
     {
@@ -74,6 +75,37 @@ internal sealed class DecodedPhoto : IDisposable
 
         copies[size] = copy;
         return copy;
+    }
+
+    /// <summary>
+    /// The whole photo small, long side at least <see cref="StandardizationOptions.DetectionSize"/>: the decoded photo averaged
+    /// over square blocks (an integer box shrink, ~3 ms for 3000×2000 → 500×333, where a Lanczos thumbnail to exactly 480 px
+    /// costs ~6); <see cref="Copy"/> at that size when the photo is not held decoded. Made once per photo.
+    /// </summary>
+    public RgbPixels Overview()
+    {
+        if (overview is not null)
+        {
+            return overview;
+        }
+
+        if (memory is null)
+        {
+            return overview = Copy(options.DetectionSize);
+        }
+
+        var shrink = Math.Max(1, Math.Max(memory.Width, memory.Height) / options.DetectionSize);
+        using var small = memory.Shrink(shrink, shrink);
+        return overview = VipsPixels.ToRgbPixels(small);
+    }
+
+    /// <summary>A copy of <see cref="Overview"/> whose long side is at most <paramref name="size"/> (smaller than the overview's).</summary>
+    public RgbPixels SmallCopy(int size)
+    {
+        var o = Overview();
+        using var image = VipsImage.NewFromMemory(o.Data, o.Width, o.Height, 3, Enums.BandFormat.Uchar);
+        using var small = image.ThumbnailImage(size, height: size, size: Enums.Size.Down);
+        return new RgbPixels(small.WriteToMemory<byte>(), small.Width, small.Height);
     }
 
     /// <summary>

@@ -105,8 +105,8 @@ public sealed class PhotoStandardizer : IDisposable
         faces = [.. faces.OrderByDescending(x => x.EyesFound).ThenByDescending(x => x.Area)];
         var face = faces[0];
         var faceCount = faces.Count(x => x == face || (x.EyesFound && x.Width >= 0.5 * face.Width));
-        // The top of the hair is scanned on a small copy of the whole frame (Haar's first look already made it).
-        var thumb = source.Copy(options.DetectionSize);
+        // The top of the hair is scanned on a small copy of the whole frame (BlazeFace's first look started from it).
+        var thumb = source.Overview();
         var f = (double)displayWidth / thumb.Width;
         var hair = HairTopEstimator.Estimate(thumb, face.Scale(1 / f), campaign);
         timings["hair"] = Lap(clock);
