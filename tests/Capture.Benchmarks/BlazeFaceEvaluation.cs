@@ -179,6 +179,20 @@ public static class BlazeFaceRefineSweep
         var model = FaceDetectors.ResolveModel(null, out _)!;
         var photos = new (string, string)[] { ("good", TestPhotos.Good), ("good-landscape", TestPhotos.GoodLandscape), ("shifted", TestPhotos.Shifted), ("too-far", TestPhotos.TooFar), ("too-close", TestPhotos.TooClose), ("rotated", TestPhotos.Rotated), ("blurred", TestPhotos.Blurred), ("dark", TestPhotos.Dark), ("over-exposed", TestPhotos.OverExposed), ("colour-cast", TestPhotos.ColourCast), ("two-faces", TestPhotos.TwoFaces) };
         var o0 = new StandardizationOptions();
+        foreach (var f in new[] { 0.9, 0.8, 0.7, 0.6, 0.5 })
+        {
+            using var far = NetVips.Image.NewFromFile(TestPhotos.TooFar);
+            using var small = far.Resize(f);
+            using var canvas = small.Embed((6000 - small.Width) / 2, (4000 - small.Height) / 2, 6000, 4000, extend: Enums.Extend.Background, background: [100, 197, 255]);
+            var file = Path.Combine(Path.GetTempPath(), $"farther-{f}.jpg");
+            canvas.Jpegsave(file, q: 90);
+            using var hs = new PhotoStandardizer(new StandardizationOptions { FaceDetector = FaceDetectorKind.Haar });
+            using var bs = new PhotoStandardizer(new StandardizationOptions());
+            var h = hs.Standardize(file);
+            var b = bs.Standardize(file);
+            sb.AppendLine(CultureInfo.InvariantCulture, $"too-far × {f} (face ~{160 * f:0} px): Haar {h.Outcome} {h.RejectReason} {h.FaceBox} {string.Join(",", h.Report.Measures.Where(m => !m.Passed).Select(m => m.Name))}; BlazeFace {b.Outcome} {b.RejectReason} {b.FaceBox} {string.Join(",", b.Report.Measures.Where(m => !m.Passed).Select(m => m.Name))}");
+        }
+
         foreach (var (crop, mirrored) in new[] { 2.0, 2.5, 3.0, 3.5, 4.0, 5.0 }.SelectMany(c => new[] { (c, false), (c, true) }))
         {
             var o = new StandardizationOptions { BlazeFaceRefineCrop = crop, BlazeFaceRefineMirrored = mirrored };
