@@ -146,9 +146,9 @@ internal sealed class BlazeFaceDetector : IFaceDetector
 
     /// <summary>
     /// BlazeFace's box and keypoints → the standardiser's face box (<see cref="DetectedFace"/>), the one the CHSI targets,
-    /// the hair scan and the pixel measures were calibrated on: as wide as Haar's frontal-face box (BlazeFace's is 0.944 of
+    /// the hair scan and the pixel measures were calibrated on: as wide as Haar's frontal-face box (BlazeFace's is 0.948 of
     /// it), square, with the eye line 0.386 of its height below its top (BlazeFace's box sits lower: its eye line is at
-    /// 0.282 of it), centred on BlazeFace's box. Fitted on the 15 test faces both detectors find
+    /// 0.280 of it), centred on BlazeFace's box. Fitted on the 15 test faces both detectors find
     /// (<c>dotnet run -c Release --project tests/Capture.Benchmarks -- blazeface</c>; docs/capture-standardization.md,
     /// "BlazeFace calibration"). The eyes are BlazeFace's keypoints, unchanged.
     /// </summary>
@@ -160,8 +160,8 @@ internal sealed class BlazeFaceDetector : IFaceDetector
         return new DetectedFace(c.CentreX - width / 2, eyeY - EyeLineInStandardBox * height, width, height, c.LeftEye, c.RightEye);
     }
 
-    /// <summary>BlazeFace's box width ÷ Haar's on the same face (mean of 15 test faces, SD 0.049).</summary>
-    internal const double BlazeFaceWidthPerStandardWidth = 0.944;
+    /// <summary>BlazeFace's box width ÷ Haar's on the same face (mean of 15 test faces, SD 0.059).</summary>
+    internal const double BlazeFaceWidthPerStandardWidth = 0.948;
 
     /// <summary>Where the eye line lies in Haar's box, as a fraction of its height from the top (mean of 15 test faces, SD 0.008).</summary>
     internal const double EyeLineInStandardBox = 0.386;
