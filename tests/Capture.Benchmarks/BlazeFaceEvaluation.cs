@@ -73,9 +73,11 @@ public static class BlazeFaceEvaluation
                 b.Count == 0 ? "0" : $"{b.Count}, " + string.Join("; ", b.Take(2).Select(f => Box(f.Whole))),
                 b.Count == 0 || b[0].Refined is null ? "-" : Box(b[0].Refined!),
             };
-            if (h is not null && b.Count > 0)
+            // The ratios compare one face: the BlazeFace face that overlaps Haar's (two-faces: Haar's is the left one).
+            var same = h is null ? null : b.Select(f => f.Refined ?? f.Whole).MaxBy(c => Iou(h, new DetectedFace(c.CentreX - c.Width / 2, c.CentreY - c.Height / 2, c.Width, c.Height, null, null)));
+            if (h is not null && same is not null)
             {
-                var r = b[0].Refined ?? b[0].Whole;
+                var r = same;
                 var eyeY = (r.LeftEye.Y + r.RightEye.Y) / 2;
                 var top = r.CentreY - r.Height / 2;
                 cells.Add(Inv($"{r.Width / h.Width:0.000}"));
