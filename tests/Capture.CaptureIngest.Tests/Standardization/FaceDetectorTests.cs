@@ -65,6 +65,39 @@ public sealed class FaceDetectorTests(StandardizerFixture fixture, ITestOutputHe
         Assert.Null(standardizer.FaceDetectorWarning);
     }
 
+    [Fact]
+    public async Task Disposing_the_standardiser_while_workers_are_inside_it_ends_them_with_an_exception_not_a_crash()
+    {
+        // A service that stops while its workers are mid-photo disposes the standardiser under them: the model's native
+        // session must outlive the inferences in flight (else libonnxruntime dereferences freed memory and the process dies).
+        var standardizer = new PhotoStandardizer(new StandardizationOptions());
+        Assert.Equal(FaceDetectorKind.BlazeFace, standardizer.FaceDetector);
+        var photo = TestPhotos.GoodLandscape;
+        var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            var photos = 0;
+            try
+            {
+                while (true)
+                {
+                    standardizer.Standardize(photo);
+                    photos++;
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                return photos;
+            }
+        })).ToList();
+
+        await Task.Delay(TimeSpan.FromMilliseconds(700));
+        standardizer.Dispose();
+        var done = await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(60));
+
+        output.WriteLine($"photos per worker before the dispose: {string.Join(", ", done)}");
+        Assert.Equal(4, done.Length);
+    }
+
     [Theory]
     [MemberData(nameof(AllPhotos))]
     public void BlazeFace_and_Haar_give_the_same_verdict(string name)

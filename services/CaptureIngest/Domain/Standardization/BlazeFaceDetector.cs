@@ -23,6 +23,12 @@ internal sealed class BlazeFaceDetector : IFaceDetector
     private readonly string[] outputNames;
     private readonly int size;
 
+    // Runs share the session (read lock); Dispose waits for those in flight (write lock). A host that stops while a
+    // worker is still inside an inference must not free the native session under it: that is a segfault, not an
+    // exception (seen once in the tests, in libonnxruntime.so, when a test's service stopped mid-photo).
+    private readonly ReaderWriterLockSlim gate = new();
+    private bool disposed;
+
     public BlazeFaceDetector(string modelPath, StandardizationOptions options)
     {
         this.options = options;
@@ -186,12 +192,22 @@ internal sealed class BlazeFaceDetector : IFaceDetector
 
     private List<Candidate> Infer(float[] input)
     {
-        using var tensor = OrtValue.CreateTensorValueFromMemory(input, [1, size, size, 3]);
-        using var runOptions = new RunOptions();
-        using var outputs = session.Run(runOptions, [inputName], [tensor], outputNames);
         var found = new List<Candidate>();
-        Decode(outputs[0].GetTensorDataAsSpan<float>(), outputs[1].GetTensorDataAsSpan<float>(), Heads[0]);
-        Decode(outputs[2].GetTensorDataAsSpan<float>(), outputs[3].GetTensorDataAsSpan<float>(), Heads[1]);
+        gate.EnterReadLock();
+        try
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            using var tensor = OrtValue.CreateTensorValueFromMemory(input, [1, size, size, 3]);
+            using var runOptions = new RunOptions();
+            using var outputs = session.Run(runOptions, [inputName], [tensor], outputNames);
+            Decode(outputs[0].GetTensorDataAsSpan<float>(), outputs[1].GetTensorDataAsSpan<float>(), Heads[0]);
+            Decode(outputs[2].GetTensorDataAsSpan<float>(), outputs[3].GetTensorDataAsSpan<float>(), Heads[1]);
+        }
+        finally
+        {
+            gate.ExitReadLock();
+        }
+
         return found;
 
         void Decode(ReadOnlySpan<float> scores, ReadOnlySpan<float> boxes, (int Cells, int Anchors) head)
@@ -248,7 +264,22 @@ internal sealed class BlazeFaceDetector : IFaceDetector
         return Math.Round(ms, 1);
     }
 
-    public void Dispose() => session.Dispose();
+    public void Dispose()
+    {
+        gate.EnterWriteLock();
+        try
+        {
+            if (!disposed)
+            {
+                disposed = true;
+                session.Dispose();
+            }
+        }
+        finally
+        {
+            gate.ExitWriteLock();
+        }
+    }
 
     /// <summary>One detection: box centre and size, score, and the two eye keypoints (on the image's left and right).</summary>
     internal sealed record Candidate(double CentreX, double CentreY, double Width, double Height, double Score, (double X, double Y) LeftEye, (double X, double Y) RightEye)
