@@ -32,6 +32,7 @@ public static class BlazeFaceRefineSweep
             using var bs = new PhotoStandardizer(new StandardizationOptions());
             var h = hs.Standardize(file);
             var b = bs.Standardize(file);
+            File.Delete(file);
             sb.AppendLine(CultureInfo.InvariantCulture, $"too-far × {f} (face ~{160 * f:0} px): Haar {h.Outcome} {h.RejectReason} {h.FaceBox} {string.Join(",", h.Report.Measures.Where(m => !m.Passed).Select(m => m.Name))}; BlazeFace {b.Outcome} {b.RejectReason} {b.FaceBox} {string.Join(",", b.Report.Measures.Where(m => !m.Passed).Select(m => m.Name))}");
         }
 
