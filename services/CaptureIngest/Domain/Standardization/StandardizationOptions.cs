@@ -7,7 +7,7 @@ namespace Capture.CaptureIngest.Domain.Standardization;
 /// </summary>
 public sealed class StandardizationOptions
 {
-    public const string SectionName = "Capture:Standardization";
+    public const string SectionName = "CaptureIngest:Standardization";
 
     // The CHSI standard: 480×640 px, the eyes 200–300 px from the top, the face 180–300 px wide, the top of the hair
     // 50–110 px from the top edge. Targets sit in the middle of each range so that a detector's error of a few pixels
@@ -79,13 +79,44 @@ public sealed class StandardizationOptions
     /// </summary>
     public int DecodeLongSide { get; set; } = 2000;
 
-    /// <summary>Long side of the copy the face is detected on; faces in a 24 MP frame are ~45–80 px wide there.</summary>
+    /// <summary>
+    /// What finds the faces and eyes: <see cref="FaceDetectorKind.BlazeFace"/> (default) or <see cref="FaceDetectorKind.Haar"/>
+    /// (for comparison; also what runs, with a warning, when the BlazeFace model is missing).
+    /// </summary>
+    public FaceDetectorKind FaceDetector { get; set; } = FaceDetectorKind.BlazeFace;
+
+    /// <summary>
+    /// The BlazeFace model (<c>face_detection_back_256x256_barracuda.onnx</c>), relative to the service's folder. Unset: the
+    /// copy in the service's publish output (models/blazeface/, the container image), else the one deploy/local/prerequisites.sh
+    /// installed in the checkout the service was built from (deploy/local/models).
+    /// </summary>
+    public string? BlazeFaceModelPath { get; set; }
+
+    /// <summary>A whole-frame BlazeFace detection with at least this score is a face (and counts in <c>face_count</c>).</summary>
+    public double BlazeFaceMinScore { get; set; } = 0.75;
+
+    /// <summary>The second look: a square of this many face-box sides around each face, at the model's 256 px.</summary>
+    public double BlazeFaceRefineCrop { get; set; } = 3.5;
+
+    /// <summary>The second look accepts the face at this score (it is already known to be there).</summary>
+    public double BlazeFaceRefineMinScore { get; set; } = 0.5;
+
+    /// <summary>The second look also runs on the crop mirrored, and keeps the mean of both (halves the eye keypoints' noise in roll).</summary>
+    public bool BlazeFaceRefineMirrored { get; set; }
+
+    /// <summary>At most this many faces (the largest) get the second look; the rest keep their whole-frame keypoints.</summary>
+    public int BlazeFaceMaxRefined { get; set; } = 4;
+
+    /// <summary>
+    /// Long side of the copy the top of the hair is scanned on, and Haar's first look; faces in a 24 MP frame are ~45–80 px
+    /// wide there.
+    /// </summary>
     public int DetectionSize { get; set; } = 480;
 
-    /// <summary>Smallest face the first look searches for, as a fraction of the detection copy's short side (at least 24 px, the cascade's window).</summary>
+    /// <summary>Haar: smallest face the first look searches for, as a fraction of the detection copy's short side (at least 24 px, the cascade's window).</summary>
     public double MinFaceFraction { get; set; } = 1.0 / 10;
 
-    /// <summary>Long side of the second look for faces too small for the first (a far-away student).</summary>
+    /// <summary>Haar: long side of the second look for faces too small for the first (a far-away student).</summary>
     public int FarDetectionSize { get; set; } = 1600;
 
     /// <summary>
@@ -94,6 +125,6 @@ public sealed class StandardizationOptions
     /// </summary>
     public int VipsOperationCache { get; set; }
 
-    /// <summary>Where Debian's opencv-data puts the Haar cascades.</summary>
+    /// <summary>Where Debian's opencv-data puts the Haar cascades (the Haar detector's).</summary>
     public string CascadeDirectory { get; set; } = "/usr/share/opencv4/haarcascades";
 }
