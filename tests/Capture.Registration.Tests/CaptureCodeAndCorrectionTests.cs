@@ -142,9 +142,8 @@ public sealed class CaptureCodeAndCorrectionTests(RegistrationServiceFixture fix
     [Fact]
     public async Task After_the_deadline_a_correction_is_refused_with_the_date()
     {
-        var terms = RosterData.Campaign(correctionDeadline: DateTimeOffset.UtcNow.AddSeconds(2));
-        var (school, _, row, id) = await ApprovedStudentAsync(terms, approve: false);
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var (school, campaign, row, id) = await ApprovedStudentAsync(approve: false);
+        await school.PassCorrectionDeadlineAsync(campaign);
         using var student = school.Student(row.StudentNumber);
         using var response = await student.PostAsJsonAsync($"/api/registration/me/registrations/{id}/corrections", new { field = "major", newValue = "法律", reason = "x" });
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);

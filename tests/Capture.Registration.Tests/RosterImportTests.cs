@@ -215,10 +215,10 @@ public sealed class RosterImportTests(RegistrationServiceFixture fixture) : ICla
     public async Task After_the_correction_deadline_a_roster_may_not_change_a_students_data()
     {
         var school = fixture.NewSchool();
-        var campaign = await school.CreateCampaignAsync(RosterData.Campaign(correctionDeadline: DateTimeOffset.UtcNow.AddSeconds(2)));
+        var campaign = await school.CreateCampaignAsync(RosterData.Campaign());
         var rows = RosterData.Rows(2);
         (await school.ImportAsync(campaign, rows)).EnsureSuccessStatusCode();
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        await school.PassCorrectionDeadlineAsync(campaign);
 
         rows[0] = rows[0] with { Name = "改名" };
         using var response = await school.ImportAsync(campaign, rows);

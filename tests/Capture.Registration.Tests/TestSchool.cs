@@ -37,6 +37,22 @@ public sealed class TestSchool(ServiceFactory<Program> factory, Func<object, Tas
     }
 
     /// <summary>Announces a new venue of this school as Scheduling does (StationOpened) and waits until Registration has it.</summary>
+    /// <summary>
+    /// The campaign's correction deadline passes now (moved to a second ago in the database), instead of the test
+    /// sleeping until a deadline set a few seconds ahead comes.
+    /// </summary>
+    public async Task PassCorrectionDeadlineAsync(Guid campaignId)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RegistrationDbContext>();
+        var past = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var changed = await db.Campaigns.Where(c => c.Id == campaignId).ExecuteUpdateAsync(u => u.SetProperty(c => c.CorrectionDeadline, past));
+        if (changed != 1)
+        {
+            throw new InvalidOperationException($"No campaign {campaignId} to move the correction deadline of.");
+        }
+    }
+
     public async Task<Guid> OpenVenueAsync()
     {
         var id = Guid.NewGuid();

@@ -193,7 +193,17 @@ public sealed class CaptureDayInTheBrowserTests(SystemFixture system, BrowserFix
         }, TimeSpan.FromSeconds(30), "the override question for a student without a session");
         await desk.Locator("[data-test=override-reason]").FillAsync("学院补报，研究生院同意在本场次拍摄");
         await desk.Locator("[data-test=override-submit]").ClickAsync();
-        await Expect(desk.Locator("[data-test=shoot-number]")).ToHaveTextAsync("B2-0002");
+        // The check-in, the queue reload and the render come in one round; on a loaded machine that took over 5 s.
+        try
+        {
+            await Expect(desk.Locator("[data-test=shoot-number]")).ToHaveTextAsync("B2-0002", new() { Timeout = 20_000 });
+        }
+        catch (PlaywrightException e)
+        {
+            var problem = await desk.Locator("[data-test=problem]").CountAsync() > 0 ? await desk.Locator("[data-test=problem]").InnerTextAsync() : "(none on the page)";
+            throw new Xunit.Sdk.XunitException($"No new shoot number after the override. The page's problem: {problem}\n{e.Message}");
+        }
+
         await Expect(desk.Locator("[data-test=current]")).ToContainTextAsync("跨场次");
         await Expect(desk.Locator("[data-test=problem]")).ToHaveCountAsync(0);
         await desk.ScreenshotAsync("station-override");
