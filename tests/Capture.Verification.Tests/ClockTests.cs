@@ -13,6 +13,16 @@ public sealed class ClockTests(ClockedVerificationApp app) : IClassFixture<Clock
 {
     private Task SweepAsync() => app.Service.Services.GetRequiredService<VerificationClock>().SweepAsync(CancellationToken.None);
 
+    /// <summary>
+    /// Sweeps again before each look: the service's own sweep (woken when the test moves the clock) may hold the sweep's
+    /// lock at that moment, and then the test's sweep does nothing (seen in CI).
+    /// </summary>
+    private async Task<T> SweptAsync<T>(Func<Task<T>> read)
+    {
+        await SweepAsync();
+        return await read();
+    }
+
     private Task<List<int>> RemindersAsync(Guid registrationId) =>
         app.InDbAsync(db => db.Reminders.Where(r => r.RegistrationId == registrationId).OrderByDescending(r => r.DaysBefore).Select(r => r.DaysBefore).ToListAsync());
 
@@ -29,13 +39,12 @@ public sealed class ClockTests(ClockedVerificationApp app) : IClassFixture<Clock
 
         app.Clock.SetUtcNow(deadline - TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
         await SweepAsync();
-        await SweepAsync();
-        await Eventually.GetAsync(() => RemindersAsync(student.RegistrationId), r => r.Count == 1, what: "the 7-day reminder");
+        await Eventually.GetAsync(() => SweptAsync(() => RemindersAsync(student.RegistrationId)), r => r.Count == 1, what: "the 7-day reminder");
         Assert.Equal(1, await app.OutboxCountAsync("VerificationReminderDue", student.RegistrationId));
 
         app.Clock.SetUtcNow(deadline - TimeSpan.FromHours(2));
         await SweepAsync();
-        Assert.Equal([7, 1], await Eventually.GetAsync(() => RemindersAsync(student.RegistrationId), r => r.Count == 2, what: "the 1-day reminder"));
+        Assert.Equal([7, 1], await Eventually.GetAsync(() => SweptAsync(() => RemindersAsync(student.RegistrationId)), r => r.Count == 2, what: "the 1-day reminder"));
         Assert.Equal(2, await app.OutboxCountAsync("VerificationReminderDue", student.RegistrationId));
 
         // Past the deadline, before the clock has swept: the decision is refused with the reason.
@@ -46,7 +55,7 @@ public sealed class ClockTests(ClockedVerificationApp app) : IClassFixture<Clock
         Assert.Contains("window-closed", await late.Content.ReadAsStringAsync());
 
         await SweepAsync();
-        var expired = await Eventually.GetAsync(() => app.TaskAsync(student.RegistrationId), t => t.State == TaskState.ExpiredUnverified, what: "expired-unverified");
+        var expired = await Eventually.GetAsync(() => SweptAsync(() => app.TaskAsync(student.RegistrationId)), t => t.State == TaskState.ExpiredUnverified, what: "expired-unverified");
         Assert.Null(expired.DecidedAt);
         Assert.Equal(1, await app.OutboxCountAsync("VerificationExpired", student.RegistrationId));
         Assert.Equal(2, await app.OutboxCountAsync("VerificationReminderDue", student.RegistrationId));
