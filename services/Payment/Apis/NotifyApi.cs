@@ -79,12 +79,7 @@ public static partial class NotifyApi
         var order = await s.Db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.OutTradeNo == t.OutTradeNo, ct);
         if (order is null)
         {
-            // A number the order had before it was re-priced: the QR code shown then was still payable.
-            var superseded = await s.Db.SupersededTradeNos.AsNoTracking().FirstOrDefaultAsync(x => x.OutTradeNo == t.OutTradeNo, ct);
-            order = superseded is null ? null : await s.Db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == superseded.OrderId, ct);
-            return superseded is null || order is null
-                ? Refuse(StatusCodes.Status404NotFound, "unknown-order", $"No order has the merchant order number {t.OutTradeNo}.")
-                : await PaidUnderSupersededNumberAsync(order, superseded, t, s, ct);
+            return Refuse(StatusCodes.Status404NotFound, "unknown-order", $"No order has the merchant order number {t.OutTradeNo}.");
         }
 
         if (OrderRules.Mismatch(order, t.AmountFen ?? -1, t.Currency ?? "") is { } mismatch)
@@ -100,46 +95,6 @@ public static partial class NotifyApi
             _ => Refuse(StatusCodes.Status409Conflict, "not-payable", $"Order {order.Id} is {order.Status.ToString().ToLowerInvariant()}, not awaiting payment: refund it at the provider."),
         };
     }
-
-    /// <summary>
-    /// A payment under a number the order had before it was re-priced. The order still awaiting payment: it is paid, at the
-    /// price asked then (one PaymentSucceeded, as for any payment). Paid another way, waived or cancelled meanwhile: the
-    /// money is real, so the notify is acknowledged and the payment recorded on the old number for a person to refund.
-    /// </summary>
-    private static async Task<Results<NoContent, ProblemHttpResult>> PaidUnderSupersededNumberAsync(
-        PaymentOrder order, SupersededTradeNo superseded, ProviderTransaction t, PaymentServices s, CancellationToken ct)
-    {
-        if (OrderRules.SupersededMismatch(superseded, order.Currency, t.AmountFen ?? -1, t.Currency ?? "") is { } mismatch)
-        {
-            LogRefused(s.Logger, "mismatch", $"{order.Id} ({t.OutTradeNo}): {mismatch}");
-            return Refuse(StatusCodes.Status400BadRequest, "mismatch", $"The notify's {mismatch}: not accepted as this order's payment.");
-        }
-
-        var paidAt = (t.SuccessTime ?? s.Time.GetUtcNow()).ToUniversalTime();
-        var outcome = await OrderPayments.MarkPaidAsync(s.Db, order, PaymentMethods.Online, t.TransactionId, paidAt, s.Logger, ct, paidUnder: superseded);
-        if (outcome == PaidOutcome.Paid)
-        {
-            return TypedResults.NoContent();
-        }
-
-        var paidBy = await s.Db.Orders.AsNoTracking().Where(o => o.Id == order.Id).Select(o => o.ProviderTransactionId).FirstAsync(ct);
-        if (paidBy is not null && paidBy == t.TransactionId)
-        {
-            return TypedResults.NoContent(); // this very payment, told again
-        }
-
-        var recorded = await s.Db.SupersededTradeNos.Where(x => x.OutTradeNo == superseded.OutTradeNo && x.PaidTransactionId == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(x => x.PaidTransactionId, t.TransactionId).SetProperty(x => x.PaidAt, paidAt), ct);
-        if (recorded == 1)
-        {
-            LogSecondPayment(s.Logger, order.Id, superseded.OutTradeNo, superseded.AmountFen);
-        }
-
-        return TypedResults.NoContent();
-    }
-
-    [LoggerMessage(LogLevel.Warning, "Order {OrderId} was paid under its earlier number {OutTradeNo} ({AmountFen} fen) after it was paid, waived or cancelled: refund that payment at the provider")]
-    private static partial void LogSecondPayment(ILogger logger, Guid orderId, string outTradeNo, long amountFen);
 
     /// <summary>WeChat Pay reads <c>code</c> and <c>message</c> from a refusal; people read the ProblemDetails.</summary>
     private static ProblemHttpResult Refuse(int status, string reason, string detail) =>

@@ -396,17 +396,6 @@ public static partial class OrdersApi
         await s.Db.SaveChangesAsync(ct);
 
         // A changed fee applies to orders not yet paid, each under a new merchant order number (the provider refuses a second amount under one).
-        // The old number is remembered where the provider may hold an order under it (PaymentOrder.Renumber does the same).
-        var now = s.Time.GetUtcNow();
-        await s.Db.Database.ExecuteSqlInterpolatedAsync(
-            $"""
-            INSERT INTO payment.superseded_trade_nos (out_trade_no, order_id, amount_fen, superseded_at)
-            SELECT out_trade_no, id, amount_fen, {now} FROM payment.orders
-             WHERE campaign_id = {campaignId} AND school_code = {caller.School} AND status = 'Pending' AND amount_fen <> {total}
-               AND (code_url IS NOT NULL OR prepay_id IS NOT NULL OR online_started_at IS NOT NULL)
-            ON CONFLICT (out_trade_no) DO NOTHING
-            """,
-            ct);
         var repriced = await s.Db.Database.ExecuteSqlInterpolatedAsync(
             $"""
             UPDATE payment.orders SET amount_fen = {total}, out_trade_no = replace(gen_random_uuid()::text, '-', ''), code_url = NULL, online_started_at = NULL,

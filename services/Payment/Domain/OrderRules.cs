@@ -27,9 +27,10 @@ public static class OrderRules
             case OrderStatus.Cancelled when order.CancelledAt < approvedAt:
                 if (order.AmountFen != feeFen)
                 {
-                    var previous = order.AmountFen;
                     order.AmountFen = feeFen;
-                    order.Renumber(previous, approvedAt);
+                    // The provider refuses a second order under the same number with another amount.
+                    order.OutTradeNo = PaymentOrder.NewOutTradeNo();
+                    order.ForgetProviderOrder();
                 }
 
                 order.Status = Initial(feeFen);
@@ -53,22 +54,11 @@ public static class OrderRules
             return false;
         }
 
-        var previous = order.AmountFen;
         order.AmountFen = feeFen;
-        order.Renumber(previous, changedAt);
+        order.OutTradeNo = PaymentOrder.NewOutTradeNo();
+        order.ForgetProviderOrder();
         order.Status = Initial(feeFen);
         return true;
-    }
-
-    /// <summary>Why a provider's "paid" under a superseded number does not match what was asked under it, or null when it does.</summary>
-    public static string? SupersededMismatch(SupersededTradeNo superseded, string orderCurrency, long paidFen, string currency)
-    {
-        if (!string.Equals(currency, orderCurrency, StringComparison.Ordinal))
-        {
-            return $"currency {currency} differs from the order's {orderCurrency}";
-        }
-
-        return paidFen != superseded.AmountFen ? $"amount {paidFen} fen differs from the {superseded.AmountFen} fen asked under this earlier order number" : null;
     }
 
     /// <summary>Why a provider's "paid" does not match the order, or null when it does.</summary>

@@ -83,24 +83,6 @@ public sealed class PaymentOrder
     public static string NewOutTradeNo() => Guid.NewGuid().ToString("N");
 
     /// <summary>Forgets the provider order made for the old merchant order number (a new number comes with a new amount or channel).</summary>
-    /// <summary>Numbers this order had before it was re-priced while a provider order could exist under them.</summary>
-    public List<SupersededTradeNo> SupersededTradeNos { get; } = [];
-
-    /// <summary>
-    /// A new merchant order number (the provider refuses a second amount under one), remembering the old one when the
-    /// provider may hold an order under it: a QR code shown before stays payable until it expires.
-    /// </summary>
-    public void Renumber(long previousAmountFen, DateTimeOffset at)
-    {
-        if (CodeUrl is not null || PrepayId is not null || OnlineStartedAt is not null)
-        {
-            SupersededTradeNos.Add(new SupersededTradeNo { OutTradeNo = OutTradeNo, OrderId = Id, AmountFen = previousAmountFen, SupersededAt = at });
-        }
-
-        OutTradeNo = NewOutTradeNo();
-        ForgetProviderOrder();
-    }
-
     public void ForgetProviderOrder()
     {
         CodeUrl = null;

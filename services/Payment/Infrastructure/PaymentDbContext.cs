@@ -39,8 +39,6 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
 
     public DbSet<CampaignFee> CampaignFees => Set<CampaignFee>();
 
-    public DbSet<SupersededTradeNo> SupersededTradeNos => Set<SupersededTradeNo>();
-
     /// <summary>The itemised fees of the given campaigns, by campaign.</summary>
     public async Task<Dictionary<Guid, CampaignFee>> FeesOfAsync(IEnumerable<Guid> campaignIds, CancellationToken ct)
     {

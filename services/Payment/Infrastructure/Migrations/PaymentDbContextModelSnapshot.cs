@@ -521,43 +521,6 @@ namespace Capture.Payment.Infrastructure.Migrations
                     b.ToTable("statement_lines", "payment");
                 });
 
-            modelBuilder.Entity("Capture.Payment.Domain.SupersededTradeNo", b =>
-                {
-                    b.Property<string>("OutTradeNo")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("out_trade_no");
-
-                    b.Property<long>("AmountFen")
-                        .HasColumnType("bigint")
-                        .HasColumnName("amount_fen");
-
-                    b.Property<Guid>("OrderId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("order_id");
-
-                    b.Property<DateTimeOffset?>("PaidAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("paid_at");
-
-                    b.Property<string>("PaidTransactionId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("paid_transaction_id");
-
-                    b.Property<DateTimeOffset>("SupersededAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("superseded_at");
-
-                    b.HasKey("OutTradeNo")
-                        .HasName("pk_superseded_trade_nos");
-
-                    b.HasIndex("OrderId")
-                        .HasDatabaseName("ix_superseded_trade_nos_order_id");
-
-                    b.ToTable("superseded_trade_nos", "payment");
-                });
-
             modelBuilder.Entity("Capture.ServiceDefaults.Messaging.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
@@ -668,21 +631,6 @@ namespace Capture.Payment.Infrastructure.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_refunds_orders_order_id");
-                });
-
-            modelBuilder.Entity("Capture.Payment.Domain.SupersededTradeNo", b =>
-                {
-                    b.HasOne("Capture.Payment.Domain.PaymentOrder", null)
-                        .WithMany("SupersededTradeNos")
-                        .HasForeignKey("OrderId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_superseded_trade_nos_orders_order_id");
-                });
-
-            modelBuilder.Entity("Capture.Payment.Domain.PaymentOrder", b =>
-                {
-                    b.Navigation("SupersededTradeNos");
                 });
 #pragma warning restore 612, 618
         }
