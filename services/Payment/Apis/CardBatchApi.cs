@@ -110,7 +110,7 @@ public static class CardBatchApi
             {
                 s.Db.AddIntegrationEvent(new PaymentFailed(order.Id, order.RegistrationId, order.CampaignId, order.AmountFen, "campus card: " + (line.Reason ?? "deduction failed"), now));
             }
-            else if (await OrderPayments.MarkPaidInTransactionAsync(s.Db, order, PaymentMethods.CampusCard, null, now, null, ct) != PaidOutcome.Paid)
+            else if (await OrderPayments.MarkPaidInTransactionAsync(s.Db, order, PaymentMethods.CampusCard, null, now, null, null, ct) != PaidOutcome.Paid)
             {
                 await transaction.RollbackAsync(ct);
                 return Problems.Conflict($"Line {line.Line}: student {order.StudentNumber} paid meanwhile; nothing was applied. Import the file again to see what to reverse.", "changed");

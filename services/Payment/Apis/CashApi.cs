@@ -97,7 +97,7 @@ public static class CashApi
             .FirstAsync(r => r.CampaignId == campaignId && r.SchoolCode == caller.School && r.CollegeCode == caller.College && r.Status == RemittanceStatus.Open, ct);
         foreach (var order in orders)
         {
-            if (await OrderPayments.MarkPaidInTransactionAsync(s.Db, order, PaymentMethods.Cash, null, now, batch.Id, ct) != PaidOutcome.Paid)
+            if (await OrderPayments.MarkPaidInTransactionAsync(s.Db, order, PaymentMethods.Cash, null, now, batch.Id, null, ct) != PaidOutcome.Paid)
             {
                 await transaction.RollbackAsync(ct);
                 return Problems.Conflict($"{order.StudentNumber} was paid or changed meanwhile. Nothing was recorded; list the others again.", "not-pending");
