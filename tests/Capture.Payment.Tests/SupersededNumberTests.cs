@@ -66,7 +66,7 @@ public sealed class SupersededNumberTests(ManualCloserPaymentApp app) : IClassFi
         Assert.Matches("^PZ[0-9]{8}$", paid.VoucherNumber!);
         await Eventually.TrueAsync(async () => (await world.SimulatorOrderAsync(old)).GetProperty("notifiesDelivered").GetInt32() == 3, what: "three delivered notifies");
         var succeeded = Assert.Single(await world.EventBodiesAsync("PaymentSucceeded", paid.Id));
-        Assert.Equal(3000, JsonDocument.Parse(succeeded).RootElement.GetProperty("message").GetProperty("amountFen").GetInt64());
+        Assert.Equal(3000, JsonDocument.Parse(succeeded).RootElement.GetProperty("amountFen").GetInt64());
         Assert.Equal(SupersededState.PaidOrder, (await world.SupersededAsync(old))!.State);
         Assert.Equal(0, await world.QueryAsync(db => db.Refunds.CountAsync(r => r.OrderId == paid.Id)));
         using (var client = world.Student(student))

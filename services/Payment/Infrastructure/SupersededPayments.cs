@@ -67,7 +67,7 @@ public static partial class SupersededPayments
                 return (SupersededOutcome.AlreadyTaken, number.OrderId);
             }
 
-            var order = (await db.Orders.FromSqlInterpolated($"SELECT * FROM payment.orders WHERE id = {number.OrderId} FOR UPDATE").AsNoTracking().ToListAsync(ct)).Single();
+            var order = (await db.Orders.FromSqlInterpolated($"SELECT *, xmin FROM payment.orders WHERE id = {number.OrderId} FOR UPDATE").AsNoTracking().ToListAsync(ct)).Single();
             if (SupersededRules.Outcome(order) == SupersededState.PaidOrder)
             {
                 await PayOrderAsync(db, order, number, t.TransactionId, paidFen, paidAt, renumbering, ct);
