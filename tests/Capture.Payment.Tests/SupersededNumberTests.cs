@@ -232,6 +232,61 @@ public sealed class SupersededNumberTests(ManualCloserPaymentApp app) : IClassFi
     }
 
     [Fact]
+    public async Task When_the_old_code_pays_the_order_first_the_new_code_shown_meanwhile_is_remembered_and_its_payment_refunded()
+    {
+        var (world, student, old) = await ShownThenRepricedAsync(3000, 2500);
+        await world.StartOnlineAsync(student);
+        var current = (await world.OrderAsync(student)).OutTradeNo;
+
+        await world.PayAtSimulatorAsync(old);
+        var paid = await world.OrderWhenAsync(student, OrderStatus.Paid);
+        Assert.Equal((3000L, old), (paid.AmountFen, paid.OutTradeNo));
+        Assert.Equal((2500L, SupersededState.Open), ((await world.SupersededAsync(current))!.AmountFen, (await world.SupersededAsync(current))!.State));
+
+        await world.PayAtSimulatorAsync(current);
+
+        var refund = await Eventually.GetAsync(
+            () => world.QueryAsync(db => db.Refunds.AsNoTracking().SingleOrDefaultAsync(r => r.SupersededOutTradeNo == current)),
+            r => r?.Status == RefundStatus.Succeeded, what: "the new code's payment refunded");
+        Assert.Equal(2500, refund!.AmountFen);
+        Assert.Equal((OrderStatus.Paid, 3000L, old), ((await world.OrderAsync(student)).Status, (await world.OrderAsync(student)).AmountFen, (await world.OrderAsync(student)).OutTradeNo));
+        Assert.Equal(1, await world.EventsAsync("PaymentSucceeded", paid.Id));
+        Assert.Empty((await world.SimulatorOrderAsync(old)).GetProperty("refunds").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_code_shown_before_a_cash_payment_is_closed_and_a_payment_under_it_is_refunded()
+    {
+        var world = new PaymentWorld(app);
+        var closed = await world.ApproveAsync(3000);
+        var scanned = await world.ApproveAsync(3000);
+        await world.StartOnlineAsync(closed);
+        await world.StartOnlineAsync(scanned);
+        using (var staff = world.Staff(closed.CollegeCode))
+        {
+            using var cash = await staff.PostAsJsonAsync($"{Prefix}/cash", new { campaignId = world.CampaignId, studentNumbers = new[] { closed.StudentNumber, scanned.StudentNumber } });
+            Assert.True(cash.IsSuccessStatusCode, await cash.Content.ReadAsStringAsync());
+        }
+
+        var closedNumber = (await world.OrderAsync(closed)).OutTradeNo;
+        var scannedNumber = (await world.OrderAsync(scanned)).OutTradeNo;
+        Assert.Equal(SupersededState.Open, (await world.SupersededAsync(closedNumber))!.State);
+
+        await world.PayAtSimulatorAsync(scannedNumber);
+        var refund = await Eventually.GetAsync(
+            () => world.QueryAsync(db => db.Refunds.AsNoTracking().SingleOrDefaultAsync(r => r.SupersededOutTradeNo == scannedNumber)),
+            r => r?.Status == RefundStatus.Succeeded, what: "the payment after cash refunded");
+        Assert.Equal(3000, refund!.AmountFen);
+        var order = await world.OrderAsync(scanned);
+        Assert.Equal((OrderStatus.Paid, PaymentMethods.Cash), (order.Status, order.Method));
+        Assert.Equal(1, await world.EventsAsync("PaymentSucceeded", order.Id));
+
+        await RunCloserAsync();
+        Assert.Equal(SupersededState.Closed, (await world.SupersededAsync(closedNumber))!.State);
+        Assert.Equal("CLOSED", (await world.SimulatorOrderAsync(closedNumber)).GetProperty("state").GetString());
+    }
+
+    [Fact]
     public async Task A_close_that_keeps_failing_backs_off_and_is_given_up_past_the_lifetime_when_the_provider_says_unpaid()
     {
         var (world, _, old) = await ShownThenRepricedAsync(3000, 2500);

@@ -115,6 +115,11 @@ public static class CardBatchApi
                 await transaction.RollbackAsync(ct);
                 return Problems.Conflict($"Line {line.Line}: student {order.StudentNumber} paid meanwhile; nothing was applied. Import the file again to see what to reverse.", "changed");
             }
+            else
+            {
+                // A QR code the student was shown stays payable: closed by the closer, and refunded if paid after all.
+                await SupersededPayments.RememberCurrentAsync(s.Db, order.Id, new Renumbering(now, s.Wechat.Value.OrderLifetime), ct);
+            }
         }
 
         await s.Db.SaveChangesAsync(ct);

@@ -102,6 +102,9 @@ public static class CashApi
                 await transaction.RollbackAsync(ct);
                 return Problems.Conflict($"{order.StudentNumber} was paid or changed meanwhile. Nothing was recorded; list the others again.", "not-pending");
             }
+
+            // A QR code the student was shown stays payable: closed by the closer, and refunded if paid after all.
+            await SupersededPayments.RememberCurrentAsync(s.Db, order.Id, new Renumbering(now, s.Wechat.Value.OrderLifetime), ct);
         }
 
         await s.Db.SaveChangesAsync(ct);

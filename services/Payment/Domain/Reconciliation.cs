@@ -41,16 +41,15 @@ public static class Reconciliation
 
         foreach (var (outTradeNo, theirs) in payments)
         {
-            if (!referenced.TryGetValue(outTradeNo, out var order))
+            // A number the order gave up, or kept after being paid by cash or card (its code still payable), is matched to the
+            // order; once its payment paid the order, the number is the order's.
+            if (superseded.TryGetValue(outTradeNo, out var old) && (old.Number.State != SupersededState.PaidOrder || !referenced.ContainsKey(outTradeNo)))
             {
-                if (superseded.TryGetValue(outTradeNo, out var old))
-                {
-                    result.Add(OfSuperseded(outTradeNo, old.Number, old.Order, theirs));
-                }
-                else
-                {
-                    result.Add(new Mismatch(UnknownOrder, outTradeNo, null, null, theirs, "the bill has a payment for an order Payment does not know"));
-                }
+                result.Add(OfSuperseded(outTradeNo, old.Number, old.Order, theirs));
+            }
+            else if (!referenced.TryGetValue(outTradeNo, out var order))
+            {
+                result.Add(new Mismatch(UnknownOrder, outTradeNo, null, null, theirs, "the bill has a payment for an order Payment does not know"));
             }
             else if (order.Status is not (OrderStatus.Paid or OrderStatus.Refunded) || order.Method != PaymentMethods.Online)
             {

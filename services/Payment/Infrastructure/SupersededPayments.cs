@@ -37,6 +37,25 @@ public static partial class SupersededPayments
             ct);
 
     /// <summary>
+    /// Remembers the order's current number when a provider order may exist under it (SupersededRules.Of: a QR code shown,
+    /// a prepay made), reading it under the caller's transaction: an order paid by cash or card keeps its number, but the
+    /// code the student may still scan is to be closed, and a payment under it is a second payment.
+    /// </summary>
+    public static Task<int> RememberCurrentAsync(PaymentDbContext db, Guid orderId, Renumbering renumbering, CancellationToken ct)
+    {
+        var now = renumbering.At.ToUniversalTime();
+        return db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
+            INSERT INTO payment.superseded_trade_numbers (out_trade_no, order_id, amount_fen, currency, channel, superseded_at, expires_at, state, attempts, next_attempt_at)
+            SELECT out_trade_no, id, amount_fen, currency, coalesce(channel, {PaymentChannels.Native}), {now}, coalesce(online_started_at, {now}) + {renumbering.OrderLifetime}, 'Open', 0, {now}
+              FROM payment.orders
+             WHERE id = {orderId} AND (code_url IS NOT NULL OR prepay_id IS NOT NULL OR online_started_at IS NOT NULL)
+            ON CONFLICT (out_trade_no) DO NOTHING
+            """,
+            ct);
+    }
+
+    /// <summary>
     /// Takes the provider's payment under a superseded number. The caller has checked that it is authentic and that its
     /// amount and currency are the number's (<see cref="SupersededRules.Mismatch"/>).
     /// </summary>
