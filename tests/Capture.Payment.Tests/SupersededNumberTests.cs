@@ -373,8 +373,12 @@ public sealed class SupersededNumberTests(ManualCloserPaymentApp app) : IClassFi
 
         var remembered = (await world.SupersededAsync(qrNumber))!;
         Assert.Equal((PaymentChannels.Native, 3000L, SupersededState.Open), (remembered.Channel, remembered.AmountFen, remembered.State));
-        await RunCloserAsync();
-        Assert.Equal(SupersededState.Closed, (await world.SupersededAsync(qrNumber))!.State);
+
+        // Two instances at once: one claims the number, the other leaves it.
+        await Task.WhenAll(RunCloserAsync(), RunCloserAsync());
+
+        var closed = (await world.SupersededAsync(qrNumber))!;
+        Assert.Equal((SupersededState.Closed, 1), (closed.State, closed.Attempts));
         Assert.Equal("CLOSED", (await world.SimulatorOrderAsync(qrNumber)).GetProperty("state").GetString());
     }
 }
