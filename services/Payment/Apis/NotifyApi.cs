@@ -9,8 +9,9 @@ namespace Capture.Payment.Apis;
 /// The provider's payment and refund notifies (支付结果通知, 退款结果通知), at one address told apart by event_type:
 /// anonymous, because WeChat Pay calls it, and trusted only when its signature verifies against the platform key, its
 /// timestamp is fresh, its nonce is new, its resource decrypts under the API v3 key and the decrypted amounts are the
-/// order's (or the refund's). Anything else is a 4xx and changes nothing; the same payment or refund told twice (WeChat
-/// Pay retries, or its notify races the refund query) changes it once and publishes one PaymentSucceeded or PaymentRefunded.
+/// order's (or, under a merchant order number the order gave up, that number's; or the refund's). Anything else is a 4xx
+/// and changes nothing; the same payment or refund told twice (WeChat Pay retries, or its notify races the refund query)
+/// changes it once and publishes one PaymentSucceeded or PaymentRefunded.
 /// </summary>
 public static partial class NotifyApi
 {
