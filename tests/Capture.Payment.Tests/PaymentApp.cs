@@ -12,14 +12,22 @@ namespace Capture.Payment.Tests;
 /// <summary>
 /// The Payment service on real Kestrel (so the simulator's notifies reach it over HTTP) on its own database and
 /// virtual host, the WeChat Pay simulator on another loopback port, and a real bus to publish other services' events.
+/// A subclass may change the service's settings (e.g. to run a background worker only when a test says).
 /// </summary>
-public sealed class PaymentApp : IAsyncLifetime
+public class PaymentApp : IAsyncLifetime
 {
+    public PaymentApp()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    protected PaymentApp(IReadOnlyDictionary<string, string?> settings) => Service = new Factory(settings);
+
     public WebApplication Simulator { get; private set; } = null!;
 
     public Uri SimulatorAddress { get; private set; } = null!;
 
-    public Factory Service { get; } = new();
+    public Factory Service { get; }
 
     public IBusControl Bus { get; private set; } = null!;
 
@@ -53,7 +61,7 @@ public sealed class PaymentApp : IAsyncLifetime
         await Simulator.DisposeAsync();
     }
 
-    public sealed class Factory() : ServiceFactory<Program>("paymentdb")
+    public sealed class Factory(IReadOnlyDictionary<string, string?> overrides) : ServiceFactory<Program>("paymentdb")
     {
         public int Port { get; } = Capture.AppHost.Hosting.Network.FreePort();
 
@@ -71,7 +79,13 @@ public sealed class PaymentApp : IAsyncLifetime
                 ["Payment:PollAfter"] = "00:00:02",
                 ["Payment:PollInterval"] = "00:00:00.500",
                 ["Payment:RefundInterval"] = "00:00:00.500",
+                ["Payment:SupersededInterval"] = "00:00:00.500",
             };
+            foreach (var (key, value) in overrides)
+            {
+                settings[key] = value;
+            }
+
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);

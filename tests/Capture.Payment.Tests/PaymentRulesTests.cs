@@ -9,6 +9,8 @@ namespace Capture.Payment.Tests;
 /// <summary>Rules without I/O: money, order transitions, refund eligibility, reconciliation, and the WeChat Pay v3 cryptography against the simulator's independent implementation.</summary>
 public sealed class PaymentRulesTests
 {
+    private static readonly Renumbering Renumbering = new(DateTimeOffset.UtcNow, TimeSpan.FromHours(2));
+
     [Theory]
     [InlineData("30", 3000)]
     [InlineData("30.00", 3000)]
@@ -35,17 +37,17 @@ public sealed class PaymentRulesTests
     {
         var at = DateTimeOffset.UtcNow;
         var pending = new PaymentOrder { AmountFen = 3000, Status = OrderStatus.Pending, OutTradeNo = "a", ApprovedAt = at };
-        Assert.False(OrderRules.ApplyApproval(pending, 1500, at.AddMinutes(-1)));
-        Assert.True(OrderRules.ApplyApproval(pending, 1500, at.AddMinutes(1)));
+        Assert.False(OrderRules.ApplyApproval(pending, 1500, at.AddMinutes(-1), Renumbering, out _));
+        Assert.True(OrderRules.ApplyApproval(pending, 1500, at.AddMinutes(1), Renumbering, out _));
         Assert.Equal((1500L, OrderStatus.Pending), (pending.AmountFen, pending.Status));
         Assert.NotEqual("a", pending.OutTradeNo);
 
         var paid = new PaymentOrder { AmountFen = 3000, Status = OrderStatus.Paid, OutTradeNo = "b", ApprovedAt = at };
-        Assert.False(OrderRules.ApplyApproval(paid, 1500, at.AddMinutes(1)));
+        Assert.False(OrderRules.ApplyApproval(paid, 1500, at.AddMinutes(1), Renumbering, out _));
         Assert.Equal(3000, paid.AmountFen);
 
         var toZero = new PaymentOrder { AmountFen = 3000, Status = OrderStatus.Pending, OutTradeNo = "c", ApprovedAt = at };
-        Assert.True(OrderRules.ApplyApproval(toZero, 0, at.AddMinutes(1)));
+        Assert.True(OrderRules.ApplyApproval(toZero, 0, at.AddMinutes(1), Renumbering, out _));
         Assert.Equal(OrderStatus.Waived, toZero.Status);
     }
 

@@ -72,6 +72,17 @@ public sealed class PaymentWorld(PaymentApp app)
         return bodies.Count(b => b.Contains(mentioning.ToString(), StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>The bodies of outbox events of a type that mention an id.</summary>
+    public async Task<List<string>> EventBodiesAsync(string type, Guid mentioning)
+    {
+        var bodies = await QueryAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.MessageType.EndsWith("." + type)).Select(m => m.Body).ToListAsync());
+        return bodies.Where(b => b.Contains(mentioning.ToString(), StringComparison.OrdinalIgnoreCase)).ToList();
+    }
+
+    /// <summary>A merchant order number the order gave up, as Payment remembers it (null when it does not).</summary>
+    public Task<SupersededTradeNumber?> SupersededAsync(string outTradeNo) =>
+        QueryAsync(db => db.SupersededTradeNumbers.AsNoTracking().FirstOrDefaultAsync(n => n.OutTradeNo == outTradeNo));
+
     public async Task<OnlinePaymentView> StartOnlineAsync(TestStudent s)
     {
         var order = await OrderAsync(s);

@@ -167,6 +167,11 @@ public static class SimulatorApp
                 return Signed(http, state, 400, new { code = "PARAM_ERROR", message = "mchid is required" });
             }
 
+            if (state.Behaviour.FailCloses)
+            {
+                return Signed(http, state, 500, new { code = "SYSTEM_ERROR", message = "simulated close failure" });
+            }
+
             if (!state.Orders.TryGetValue(ProviderState.Key(merchant.Mchid, outTradeNo), out var order))
             {
                 return Signed(http, state, 404, new { code = "ORDER_NOT_EXIST", message = "no such order" });

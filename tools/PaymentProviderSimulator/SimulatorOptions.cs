@@ -44,6 +44,9 @@ public sealed record Behaviour
     /// <summary>Refund requests and queries still answer PROCESSING this long after the refund ended (the query lags the notify).</summary>
     public int RefundQueryLagMs { get; init; }
 
+    /// <summary>Order closes answer 500 SYSTEM_ERROR while the rest of the API works (a close that keeps failing).</summary>
+    public bool FailCloses { get; init; }
+
     /// <summary>The v3 API answers 500 SYSTEM_ERROR (the provider is down).</summary>
     public bool Down { get; init; }
 }

@@ -110,10 +110,15 @@ public static class CardBatchApi
             {
                 s.Db.AddIntegrationEvent(new PaymentFailed(order.Id, order.RegistrationId, order.CampaignId, order.AmountFen, "campus card: " + (line.Reason ?? "deduction failed"), now));
             }
-            else if (await OrderPayments.MarkPaidInTransactionAsync(s.Db, order, PaymentMethods.CampusCard, null, now, null, ct) != PaidOutcome.Paid)
+            else if (await OrderPayments.MarkPaidInTransactionAsync(s.Db, order, PaymentMethods.CampusCard, null, now, null, null, ct) != PaidOutcome.Paid)
             {
                 await transaction.RollbackAsync(ct);
                 return Problems.Conflict($"Line {line.Line}: student {order.StudentNumber} paid meanwhile; nothing was applied. Import the file again to see what to reverse.", "changed");
+            }
+            else
+            {
+                // A QR code the student was shown stays payable: closed by the closer, and refunded if paid after all.
+                await SupersededPayments.RememberCurrentAsync(s.Db, order.Id, new Renumbering(now, s.Wechat.Value.OrderLifetime), ct);
             }
         }
 

@@ -120,9 +120,9 @@ public static partial class CardRefundBatchApi
             if (line.Refunded)
             {
                 var done = await RefundOutcomes.CompleteInTransactionAsync(s.Db, line.RefundId, null, now, RefundSources.CardBatch, fromFailed: false, ct);
-                if (done is not null)
+                if (done?.Refunded is { } e)
                 {
-                    refunded.Add(done);
+                    refunded.Add(e);
                 }
 
                 changed = done is not null;

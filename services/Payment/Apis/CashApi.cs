@@ -97,11 +97,14 @@ public static class CashApi
             .FirstAsync(r => r.CampaignId == campaignId && r.SchoolCode == caller.School && r.CollegeCode == caller.College && r.Status == RemittanceStatus.Open, ct);
         foreach (var order in orders)
         {
-            if (await OrderPayments.MarkPaidInTransactionAsync(s.Db, order, PaymentMethods.Cash, null, now, batch.Id, ct) != PaidOutcome.Paid)
+            if (await OrderPayments.MarkPaidInTransactionAsync(s.Db, order, PaymentMethods.Cash, null, now, batch.Id, null, ct) != PaidOutcome.Paid)
             {
                 await transaction.RollbackAsync(ct);
                 return Problems.Conflict($"{order.StudentNumber} was paid or changed meanwhile. Nothing was recorded; list the others again.", "not-pending");
             }
+
+            // A QR code the student was shown stays payable: closed by the closer, and refunded if paid after all.
+            await SupersededPayments.RememberCurrentAsync(s.Db, order.Id, new Renumbering(now, s.Wechat.Value.OrderLifetime), ct);
         }
 
         await s.Db.SaveChangesAsync(ct);

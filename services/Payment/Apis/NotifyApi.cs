@@ -9,8 +9,9 @@ namespace Capture.Payment.Apis;
 /// The provider's payment and refund notifies (支付结果通知, 退款结果通知), at one address told apart by event_type:
 /// anonymous, because WeChat Pay calls it, and trusted only when its signature verifies against the platform key, its
 /// timestamp is fresh, its nonce is new, its resource decrypts under the API v3 key and the decrypted amounts are the
-/// order's (or the refund's). Anything else is a 4xx and changes nothing; the same payment or refund told twice (WeChat
-/// Pay retries, or its notify races the refund query) changes it once and publishes one PaymentSucceeded or PaymentRefunded.
+/// order's (or, under a merchant order number the order gave up, that number's; or the refund's). Anything else is a 4xx
+/// and changes nothing; the same payment or refund told twice (WeChat Pay retries, or its notify races the refund query)
+/// changes it once and publishes one PaymentSucceeded or PaymentRefunded.
 /// </summary>
 public static partial class NotifyApi
 {
@@ -76,24 +77,23 @@ public static partial class NotifyApi
             return TypedResults.NoContent();
         }
 
-        var order = await s.Db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.OutTradeNo == t.OutTradeNo, ct);
-        if (order is null)
+        // Under the order's current number or one it gave up (re-priced, switched): the amount must be what that number asked.
+        var taken = await ProviderPayments.TakeAsync(s.Db, t, new Renumbering(s.Time.GetUtcNow(), s.Wechat.Value.OrderLifetime), s.Logger, ct);
+        switch (taken.Outcome)
         {
-            return Refuse(StatusCodes.Status404NotFound, "unknown-order", $"No order has the merchant order number {t.OutTradeNo}.");
+            case PaymentTaken.UnknownOrder:
+                return Refuse(StatusCodes.Status404NotFound, "unknown-order", taken.Detail!);
+            case PaymentTaken.Mismatch:
+                LogRefused(s.Logger, "mismatch", $"{taken.OrderId}: {taken.Detail}");
+                return Refuse(StatusCodes.Status400BadRequest, "mismatch", $"The notify's {taken.Detail}: not accepted as this order's payment.");
+            case PaymentTaken.NotPayable:
+                return Refuse(StatusCodes.Status409Conflict, "not-payable", taken.Detail!);
+            case PaymentTaken.SecondPayment:
+                s.Refunds.Wake();
+                return TypedResults.NoContent();
+            default:
+                return TypedResults.NoContent();
         }
-
-        if (OrderRules.Mismatch(order, t.AmountFen ?? -1, t.Currency ?? "") is { } mismatch)
-        {
-            LogRefused(s.Logger, "mismatch", $"{order.Id}: {mismatch}");
-            return Refuse(StatusCodes.Status400BadRequest, "mismatch", $"The notify's {mismatch}: not accepted as this order's payment.");
-        }
-
-        var outcome = await OrderPayments.MarkPaidAsync(s.Db, order, PaymentMethods.Online, t.TransactionId, t.SuccessTime ?? s.Time.GetUtcNow(), s.Logger, ct);
-        return outcome switch
-        {
-            PaidOutcome.Paid or PaidOutcome.AlreadyPaid => TypedResults.NoContent(),
-            _ => Refuse(StatusCodes.Status409Conflict, "not-payable", $"Order {order.Id} is {order.Status.ToString().ToLowerInvariant()}, not awaiting payment: refund it at the provider."),
-        };
     }
 
     /// <summary>WeChat Pay reads <c>code</c> and <c>message</c> from a refusal; people read the ProblemDetails.</summary>
@@ -135,9 +135,9 @@ public static partial class NotifyApi
         }
 
         var mismatch = refund.Method != PaymentMethods.Online ? $"refund is a {refund.Method} refund, not one sent to the provider"
-            : order.OutTradeNo != notice.OutTradeNo ? $"order number {notice.OutTradeNo} is not the refunded order's"
+            : refund.OutTradeNoOf(order) != notice.OutTradeNo ? $"order number {notice.OutTradeNo} is not the refunded order's"
             : notice.RefundFen != refund.AmountFen ? $"refund amount {notice.RefundFen} fen differs from the refund's {refund.AmountFen} fen"
-            : notice.TotalFen is { } total && total != order.AmountFen ? $"order total {total} fen differs from the order's {order.AmountFen} fen"
+            : notice.TotalFen is { } total && total != refund.TotalFenOf(order) ? $"order total {total} fen differs from the order's {refund.TotalFenOf(order)} fen"
             : null;
         if (mismatch is not null)
         {

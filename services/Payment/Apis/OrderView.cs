@@ -22,11 +22,13 @@ public sealed record OrderView(
     DateTimeOffset? RefundedAt,
     string? WaiverReason,
     string OutTradeNo,
-    IReadOnlyList<FeeItem> Items)
+    IReadOnlyList<FeeItem> Items,
+    long? RepricedFeeFen = null)
 {
     public static OrderView From(PaymentOrder o, CampaignFee? fee = null) => new(
         o.Id, o.RegistrationId, o.CampaignId, o.SchoolCode, o.CollegeCode, o.CollegeName, o.ClassName, o.StudentNumber, o.StudentName,
-        o.AmountFen, o.Currency, o.Status.ToString().ToLowerInvariant(), o.Method, o.VoucherNumber, o.PaidAt, o.RefundedAt, o.WaiverReason, o.OutTradeNo, CampaignFee.ItemsOf(o, fee));
+        o.AmountFen, o.Currency, o.Status.ToString().ToLowerInvariant(), o.Method, o.VoucherNumber, o.PaidAt, o.RefundedAt, o.WaiverReason, o.OutTradeNo, CampaignFee.ItemsOf(o, fee),
+        o.RepricedFeeFen);
 
     public static async Task<List<OrderView>> ManyAsync(Infrastructure.PaymentDbContext db, IReadOnlyCollection<PaymentOrder> orders, CancellationToken ct)
     {
@@ -54,14 +56,19 @@ public sealed record WaiveRequest(string? Reason);
 
 public sealed record RefundRequest(string? Reason);
 
-/// <summary>A refund as staff see it: <see cref="LastError"/> says why a failed one failed (or why one waits), <see cref="ProviderStatus"/> the provider's last word.</summary>
+/// <summary>
+/// A refund as staff see it: <see cref="LastError"/> says why a failed one failed (or why one waits), <see cref="ProviderStatus"/>
+/// the provider's last word; <see cref="SecondPayment"/> a second payment under an earlier payment code
+/// (<see cref="SupersededOutTradeNo"/>), refunded automatically while the order keeps its own payment.
+/// </summary>
 public sealed record RefundView(
     Guid Id, Guid OrderId, long AmountFen, string Method, string Reason, string Status, DateTimeOffset RequestedAt, DateTimeOffset? CompletedAt, string? LastError,
-    string? ProviderStatus = null, string? CompletedVia = null, string? StudentNumber = null, string? StudentName = null, string? CollegeCode = null)
+    string? ProviderStatus = null, string? CompletedVia = null, string? StudentNumber = null, string? StudentName = null, string? CollegeCode = null,
+    bool SecondPayment = false, string? SupersededOutTradeNo = null)
 {
     public static RefundView From(Refund r, PaymentOrder o) =>
         new(r.Id, r.OrderId, r.AmountFen, r.Method, r.Reason, r.Status.ToString().ToLowerInvariant(), r.RequestedAt, r.CompletedAt, r.LastError, r.ProviderStatus, r.CompletedVia,
-            o.StudentNumber, o.StudentName, o.CollegeCode);
+            o.StudentNumber, o.StudentName, o.CollegeCode, r.IsSecondPayment, r.SupersededOutTradeNo);
 }
 
 public sealed record RefundDateRequest(DateOnly? RefundDate);

@@ -113,7 +113,7 @@ public static partial class OrdersApi
                 ct);
         if (stored == 0)
         {
-            return Changed();
+            return await ChangedAfterProviderOrderAsync(order, outTradeNo!, PaymentChannels.Native, s, ct);
         }
 
         return TypedResults.Ok(new OnlinePaymentView(order.Id, codeUrl, order.AmountFen, order.Currency, s.Provider.Name));
@@ -172,7 +172,7 @@ public static partial class OrdersApi
                     ct);
             if (stored == 0)
             {
-                return Changed();
+                return await ChangedAfterProviderOrderAsync(order, outTradeNo!, PaymentChannels.Jsapi, s, ct);
             }
 
             return TypedResults.Ok(new JsapiPaymentView(order.Id, order.AmountFen, order.Currency, s.Provider.Name, await s.Provider.SignJsapiPaymentAsync(prepayId, ct)));
@@ -199,7 +199,7 @@ public static partial class OrdersApi
             return (order.OutTradeNo, null);
         }
 
-        bool closed;
+        ProviderClose closed;
         try
         {
             closed = await s.Provider.CloseAsync(order.OutTradeNo, ct);
@@ -210,18 +210,45 @@ public static partial class OrdersApi
             return (null, ProviderDown());
         }
 
-        if (!closed)
+        if (closed.WasPaid)
         {
             return (null, Problems.Conflict("Your earlier online payment of this order went through; it shows here in a moment. Do not pay again.", "paid-meanwhile"));
         }
 
         var next = PaymentOrder.NewOutTradeNo();
+        await using var transaction = await s.Db.Database.BeginTransactionAsync(ct);
         var moved = await s.Db.Orders.Where(o => o.Id == order.Id && o.Status == OrderStatus.Pending && o.OutTradeNo == order.OutTradeNo)
             .ExecuteUpdateAsync(
                 set => set.SetProperty(o => o.OutTradeNo, next).SetProperty(o => o.CodeUrl, (string?)null).SetProperty(o => o.OnlineStartedAt, (DateTimeOffset?)null)
                     .SetProperty(o => o.Channel, (string?)null).SetProperty(o => o.PrepayId, (string?)null).SetProperty(o => o.PayerOpenId, (string?)null),
                 ct);
-        return moved == 1 ? (next, null) : (null, Changed());
+        if (moved == 0)
+        {
+            return (null, Changed());
+        }
+
+        // Closed just now, but a request racing this one may still be creating the provider order under the old number:
+        // remembered, the closer closes it again and a payment under it still counts.
+        await SupersededPayments.RememberAsync(s.Db, SupersededRules.Remember(order, s.Time.GetUtcNow(), s.Wechat.Value.OrderLifetime), ct);
+        await transaction.CommitAsync(ct);
+        return (next, null);
+    }
+
+    /// <summary>
+    /// The provider order was made under <paramref name="outTradeNo"/> but the order changed meanwhile: when it left that
+    /// number (re-priced or switched by a racing request), the number is remembered so that the closer closes it.
+    /// </summary>
+    private static async Task<ProblemHttpResult> ChangedAfterProviderOrderAsync(PaymentOrder order, string outTradeNo, string channel, PaymentServices s, CancellationToken ct)
+    {
+        var now = s.Time.GetUtcNow();
+        var current = await s.Db.Orders.AsNoTracking().Where(o => o.Id == order.Id).Select(o => o.OutTradeNo).FirstAsync(ct);
+        if (current != outTradeNo)
+        {
+            var made = new PaymentOrder { Id = order.Id, OutTradeNo = outTradeNo, AmountFen = order.AmountFen, Currency = order.Currency, Channel = channel, OnlineStartedAt = now };
+            await SupersededPayments.RememberAsync(s.Db, SupersededRules.Remember(made, now, s.Wechat.Value.OrderLifetime), ct);
+        }
+
+        return Changed();
     }
 
     private static bool IsProviderDown(Exception e) =>
@@ -395,12 +422,32 @@ public static partial class OrdersApi
         fee.UpdatedAt = s.Time.GetUtcNow();
         await s.Db.SaveChangesAsync(ct);
 
-        // A changed fee applies to orders not yet paid, each under a new merchant order number (the provider refuses a second amount under one).
+        // A changed fee applies to orders not yet paid, each under a new merchant order number (the provider refuses a second
+        // amount under one). The number given up is remembered when a provider order may exist under it (SupersededRules.Of:
+        // a QR code shown or a prepay made), so the closer closes it; the rows are locked first, so a code shown at this
+        // instant is either seen here or refused as changed.
+        var now = s.Time.GetUtcNow();
+        var lifetime = s.Wechat.Value.OrderLifetime;
         var repriced = await s.Db.Database.ExecuteSqlInterpolatedAsync(
             $"""
-            UPDATE payment.orders SET amount_fen = {total}, out_trade_no = replace(gen_random_uuid()::text, '-', ''), code_url = NULL, online_started_at = NULL,
+            WITH old AS (
+                SELECT id, out_trade_no, amount_fen, currency, channel, online_started_at,
+                       (code_url IS NOT NULL OR prepay_id IS NOT NULL OR online_started_at IS NOT NULL) AS provider_order
+                  FROM payment.orders
+                 WHERE campaign_id = {campaignId} AND school_code = {caller.School} AND status = 'Pending' AND amount_fen <> {total}
+                   FOR UPDATE
+            ), remembered AS (
+                INSERT INTO payment.superseded_trade_numbers (out_trade_no, order_id, amount_fen, currency, channel, superseded_at, expires_at, state, attempts, next_attempt_at)
+                SELECT out_trade_no, id, amount_fen, currency, coalesce(channel, {PaymentChannels.Native}), {now}, coalesce(online_started_at, {now}) + {lifetime}, 'Open', 0, {now}
+                  FROM old
+                 WHERE provider_order
+                ON CONFLICT (out_trade_no) DO NOTHING
+            )
+            UPDATE payment.orders o
+               SET amount_fen = {total}, out_trade_no = replace(gen_random_uuid()::text, '-', ''), code_url = NULL, online_started_at = NULL,
                    channel = NULL, prepay_id = NULL, payer_open_id = NULL
-             WHERE campaign_id = {campaignId} AND school_code = {caller.School} AND status = 'Pending' AND amount_fen <> {total}
+              FROM old
+             WHERE o.id = old.id
             """,
             ct);
         await transaction.CommitAsync(ct);

@@ -103,11 +103,18 @@ public static class ReconciliationApi
         var named = bill.Select(l => l.OutTradeNo).Distinct().ToList();
         var referenced = (await db.Orders.AsNoTracking().Where(o => named.Contains(o.OutTradeNo)).ToListAsync(ct)).Concat(paid)
             .DistinctBy(o => o.Id).ToDictionary(o => o.OutTradeNo);
+        // A number an order gave up (re-priced, switched) is matched to that order: its payment was the order's, or a second one refunded.
+        var superseded = await (from n in db.SupersededTradeNumbers.AsNoTracking()
+                                join o in db.Orders.AsNoTracking() on n.OrderId equals o.Id
+                                where named.Contains(n.OutTradeNo)
+                                select new { n, o }).ToListAsync(ct);
         var refunded = await (from r in db.Refunds.AsNoTracking()
                               join o in db.Orders.AsNoTracking() on r.OrderId equals o.Id
                               where r.Method == PaymentMethods.Online && r.Status == RefundStatus.Succeeded && r.CompletedAt >= start && r.CompletedAt < end
-                              select new { o.OutTradeNo, r.AmountFen }).ToListAsync(ct);
-        var mismatches = Reconciliation.Compare(paid, referenced, refunded.GroupBy(r => r.OutTradeNo).ToDictionary(g => g.Key, g => g.Sum(r => r.AmountFen)), bill);
+                              select new { OutTradeNo = r.SupersededOutTradeNo ?? o.OutTradeNo, r.AmountFen }).ToListAsync(ct);
+        var mismatches = Reconciliation.Compare(
+            paid, referenced, refunded.GroupBy(r => r.OutTradeNo).ToDictionary(g => g.Key, g => g.Sum(r => r.AmountFen)), bill,
+            superseded.ToDictionary(x => x.n.OutTradeNo, x => (x.n, x.o)));
         return new StatementReport(day, bill.Count, paid.Count, mismatches);
     }
 
@@ -130,7 +137,8 @@ public static class ReconciliationApi
         var atProvider = (await s.Db.StatementLines.AsNoTracking().Where(l => l.Kind == "SUCCESS" && outTradeNos.Contains(l.OutTradeNo)).ToListAsync(ct))
             .GroupBy(l => l.OutTradeNo).ToDictionary(g => g.Key, g => g.Max(l => l.AmountFen));
         var confirmed = (await s.Db.Remittances.AsNoTracking().Where(r => r.CampaignId == campaignId && r.Status == RemittanceStatus.Confirmed).Select(r => r.Id).ToListAsync(ct)).ToHashSet();
-        var refunds = await s.Db.Refunds.AsNoTracking().Where(r => ids.Contains(r.OrderId) && r.Status == RefundStatus.Succeeded).ToListAsync(ct);
+        // A second payment's refund is not the order's: the payment it returns was never counted as one.
+        var refunds = await s.Db.Refunds.AsNoTracking().Where(r => ids.Contains(r.OrderId) && r.Status == RefundStatus.Succeeded && r.SupersededOutTradeNo == null).ToListAsync(ct);
         var byId = orders.ToDictionary(o => o.Id);
 
         long Received(PaymentOrder o) => o.Method switch

@@ -20,7 +20,7 @@ public static class RefundsApi
             .WithSummary("Asks for the refund of a paid order (once: a second request is 409). Online refunds go to the provider at once.")
             .RequireRoles(CaptureRoles.SchoolAdmin, CaptureRoles.Ops);
         group.MapGet("/refunds", ListAsync).WithName("ListRefunds")
-            .WithSummary("Refunds in the caller's scope, by campaign, order, status and method (cash refunds to hand back are the college's list); a failed one says why.")
+            .WithSummary("Refunds in the caller's scope, by campaign, order, status, method and secondPayment (an earlier payment code paid after the order was paid, waived or cancelled: refunded automatically); a failed one says why.")
             .RequireRoles(CaptureRoles.CollegeStaff, CaptureRoles.SchoolAdmin, CaptureRoles.Ops);
         group.MapPost("/refunds/{refundId:guid}/handed-back", HandedBackAsync).WithName("RecordRefundHandedBack")
             .WithSummary("Records that a cash or campus-card refund (requested, or failed at finance) was handed back: the order becomes refunded.")
@@ -67,7 +67,8 @@ public static class RefundsApi
     }
 
     private static async Task<Results<Ok<List<RefundView>>, ProblemHttpResult>> ListAsync(
-        Caller caller, [AsParameters] PaymentServices s, CancellationToken ct, Guid? campaignId = null, Guid? orderId = null, string? status = null, string? method = null)
+        Caller caller, [AsParameters] PaymentServices s, CancellationToken ct, Guid? campaignId = null, Guid? orderId = null, string? status = null, string? method = null,
+        bool? secondPayment = null)
     {
         if (caller.MissingClaim is { } claim)
         {
@@ -110,6 +111,11 @@ public static class RefundsApi
         if (method is not null)
         {
             refunds = refunds.Where(r => r.Method == method);
+        }
+
+        if (secondPayment is { } second)
+        {
+            refunds = second ? refunds.Where(r => r.SupersededOutTradeNo != null) : refunds.Where(r => r.SupersededOutTradeNo == null);
         }
 
         var list = await (from r in refunds join o in orders on r.OrderId equals o.Id orderby r.RequestedAt select new { r, o })

@@ -1,5 +1,8 @@
 namespace Capture.Payment.Domain;
 
+/// <summary>When an order gives up its merchant order number, and how long the provider keeps an order payable.</summary>
+public readonly record struct Renumbering(DateTimeOffset At, TimeSpan OrderLifetime);
+
 /// <summary>What an approval, a withdrawal or a provider's word does to an order: rules only, no I/O.</summary>
 public static class OrderRules
 {
@@ -12,9 +15,11 @@ public static class OrderRules
     /// <summary>
     /// Applies a (re-)approval to an existing order. A changed fee applies only to an order not yet paid; a cancelled
     /// order comes back when the registration is approved again after the withdrawal. Returns false when nothing changes.
+    /// <paramref name="superseded"/> is the number given up with a changed fee, when a provider order may exist under it.
     /// </summary>
-    public static bool ApplyApproval(PaymentOrder order, long feeFen, DateTimeOffset approvedAt)
+    public static bool ApplyApproval(PaymentOrder order, long feeFen, DateTimeOffset approvedAt, Renumbering renumbering, out SupersededTradeNumber? superseded)
     {
+        superseded = null;
         if (approvedAt <= order.ApprovedAt)
         {
             return false;
@@ -27,10 +32,7 @@ public static class OrderRules
             case OrderStatus.Cancelled when order.CancelledAt < approvedAt:
                 if (order.AmountFen != feeFen)
                 {
-                    order.AmountFen = feeFen;
-                    // The provider refuses a second order under the same number with another amount.
-                    order.OutTradeNo = PaymentOrder.NewOutTradeNo();
-                    order.ForgetProviderOrder();
+                    superseded = Reprice(order, feeFen, renumbering);
                 }
 
                 order.Status = Initial(feeFen);
@@ -44,21 +46,34 @@ public static class OrderRules
     /// <summary>
     /// Applies a campaign's new fee to an order approved before the change. Only an order not yet paid and not waived by
     /// hand changes (a pending one, or one waived because the fee was 0): a fee raised from 0 makes it pending, a fee
-    /// lowered to 0 waives it. Returns false when nothing changes.
+    /// lowered to 0 waives it. Returns false when nothing changes. <paramref name="superseded"/> is the number given up,
+    /// when a provider order may exist under it.
     /// </summary>
-    public static bool ApplyFeeChange(PaymentOrder order, long feeFen, DateTimeOffset changedAt)
+    public static bool ApplyFeeChange(PaymentOrder order, long feeFen, DateTimeOffset changedAt, Renumbering renumbering, out SupersededTradeNumber? superseded)
     {
+        superseded = null;
         if (order.ApprovedAt >= changedAt || order.AmountFen == feeFen
             || order.Status is not (OrderStatus.Pending or OrderStatus.Waived) || order.WaiverReason is not null)
         {
             return false;
         }
 
+        superseded = Reprice(order, feeFen, renumbering);
+        order.Status = Initial(feeFen);
+        return true;
+    }
+
+    /// <summary>
+    /// A new fee under a new merchant order number (the provider refuses a second amount under one). The old number is
+    /// returned when a provider order may exist under it: it stays payable at the old amount until it is closed.
+    /// </summary>
+    private static SupersededTradeNumber? Reprice(PaymentOrder order, long feeFen, Renumbering renumbering)
+    {
+        var superseded = SupersededRules.Of(order, renumbering.At, renumbering.OrderLifetime);
         order.AmountFen = feeFen;
         order.OutTradeNo = PaymentOrder.NewOutTradeNo();
         order.ForgetProviderOrder();
-        order.Status = Initial(feeFen);
-        return true;
+        return superseded;
     }
 
     /// <summary>Why a provider's "paid" does not match the order, or null when it does.</summary>

@@ -27,7 +27,15 @@ public sealed class PaymentOrder
 
     public string StudentName { get; set; } = "";
 
+    /// <summary>The fee; once paid, what was paid (an earlier price when an old payment code was paid, see <see cref="RepricedFeeFen"/>).</summary>
     public long AmountFen { get; set; }
+
+    /// <summary>
+    /// The fee the order had been re-priced to when the student paid an earlier price's payment code (a QR code shown
+    /// before the fee changed): they paid the price asked when they paid, <see cref="AmountFen"/>. Null when they paid the fee.
+    /// Reconciliation lists it as <c>paid-old-price</c>.
+    /// </summary>
+    public long? RepricedFeeFen { get; set; }
 
     public string Currency { get; set; } = Cny;
 
@@ -36,7 +44,10 @@ public sealed class PaymentOrder
     /// <summary>How it was paid (<see cref="PaymentMethods"/>); null until paid.</summary>
     public string? Method { get; set; }
 
-    /// <summary>The merchant order number the provider knows (商户订单号, 6-32 characters); a new one when the amount changes.</summary>
+    /// <summary>
+    /// The merchant order number the provider knows (商户订单号, 6-32 characters); a new one when the amount or channel
+    /// changes (the old one is kept as a <see cref="SupersededTradeNumber"/>); once paid online, the number it was paid under.
+    /// </summary>
     public string OutTradeNo { get; set; } = "";
 
     public string? CodeUrl { get; set; }

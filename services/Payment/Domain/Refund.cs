@@ -3,7 +3,9 @@ namespace Capture.Payment.Domain;
 /// <summary>
 /// A refund of one paid order. At most one per order (a unique key on the order), so a refund is never made twice,
 /// however many requests race. Online refunds go through the provider's refund API under <see cref="OutRefundNo"/>,
-/// which the provider treats as idempotent, so a retry after a crash cannot pay twice either.
+/// which the provider treats as idempotent, so a retry after a crash cannot pay twice either. A second payment (an
+/// earlier payment code paid after the order was paid another way, waived or cancelled) is refunded too, against its own
+/// merchant order number (<see cref="SupersededOutTradeNo"/>), at most once per number; it leaves the order as it is.
 /// </summary>
 public sealed class Refund
 {
@@ -40,6 +42,17 @@ public sealed class Refund
     public DateTimeOffset RequestedAt { get; set; }
 
     public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>The superseded merchant order number a second payment was made under; null for the refund of the order's own payment.</summary>
+    public string? SupersededOutTradeNo { get; set; }
+
+    public bool IsSecondPayment => SupersededOutTradeNo is not null;
+
+    /// <summary>The merchant order number the provider refunds: the second payment's, or the order's.</summary>
+    public string OutTradeNoOf(PaymentOrder order) => SupersededOutTradeNo ?? order.OutTradeNo;
+
+    /// <summary>The total of the provider order refunded: a second payment is refunded whole; the order's payment is its amount.</summary>
+    public long TotalFenOf(PaymentOrder order) => IsSecondPayment ? AmountFen : order.AmountFen;
 }
 
 /// <summary>

@@ -11,7 +11,8 @@ public static class PaymentServiceExtensions
 {
     /// <summary>
     /// Everything the Payment service is made of: its database (with outbox and inbox), the bus and its consumers, the
-    /// WeChat Pay API v3 provider (or the local simulator standing in for it), the pending-order poller and the refund worker.
+    /// WeChat Pay API v3 provider (or the local simulator standing in for it), the pending-order poller, the refund worker and
+    /// the closer of provider orders under superseded merchant order numbers.
     /// </summary>
     public static IHostApplicationBuilder AddPaymentServices(this IHostApplicationBuilder builder)
     {
@@ -54,6 +55,8 @@ public static class PaymentServiceExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PendingOrderPoller>());
         builder.Services.AddSingleton<RefundWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RefundWorker>());
+        builder.Services.AddSingleton<SupersededOrderCloser>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SupersededOrderCloser>());
         return builder;
     }
 }

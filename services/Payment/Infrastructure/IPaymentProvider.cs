@@ -21,10 +21,11 @@ public interface IPaymentProvider
     Task<JsapiPayParameters> SignJsapiPaymentAsync(string prepayId, CancellationToken ct);
 
     /// <summary>
-    /// Closes an unpaid order so it can never be paid (before its number is given up). True when closed or unknown at the
-    /// provider; false when the provider says it is paid already.
+    /// Closes an unpaid order so it can never be paid (before or after its number is given up). Closed when the provider
+    /// closed it or does not know it; when the provider refuses because it is paid already (WeChat Pay: ORDERPAID), the
+    /// order is queried and its payment returned. Throws when the provider cannot be reached or refuses for another reason.
     /// </summary>
-    Task<bool> CloseAsync(string outTradeNo, CancellationToken ct);
+    Task<ProviderClose> CloseAsync(string outTradeNo, CancellationToken ct);
 
     /// <summary>The provider's view of an order, or null when it does not know the order.</summary>
     Task<ProviderTransaction?> QueryAsync(string outTradeNo, CancellationToken ct);
@@ -57,6 +58,14 @@ public sealed record ProviderTransaction(
     public const string Success = "SUCCESS";
 
     public bool Paid => State is Success or "REFUND";
+}
+
+/// <summary>A close's outcome: closed (or unknown at the provider), or refused because it was paid, with that payment.</summary>
+public sealed record ProviderClose(ProviderTransaction? PaidTransaction)
+{
+    public static readonly ProviderClose Closed = new((ProviderTransaction?)null);
+
+    public bool WasPaid => PaidTransaction is not null;
 }
 
 public sealed record ProviderRefundRequest(string OutTradeNo, string OutRefundNo, long RefundFen, long TotalFen, string Currency, string Reason);

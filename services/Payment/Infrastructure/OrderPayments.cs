@@ -10,20 +10,25 @@ public enum PaidOutcome
     Paid,
     AlreadyPaid,
     NotPayable,
+
+    /// <summary>An online payment under a number the order no longer has (re-priced, switched or paid under another number meanwhile).</summary>
+    Renumbered,
 }
 
 /// <summary>
-/// The one place an order becomes paid, whoever says so (a notify, the poller, cash, a card batch): a conditional
-/// UPDATE from <c>Pending</c> that draws the voucher number, and the <see cref="PaymentSucceeded"/> event in the same
-/// transaction. Two racing callers: exactly one sees the row change and writes the event.
+/// The one place an order becomes paid under its own fee, whoever says so (a notify, the poller, cash, a card batch): a
+/// conditional UPDATE from <c>Pending</c> that draws the voucher number, and the <see cref="PaymentSucceeded"/> event in
+/// the same transaction. Two racing callers: exactly one sees the row change and writes the event. (A payment under a
+/// superseded number goes through <see cref="SupersededPayments"/>.)
 /// </summary>
 public static partial class OrderPayments
 {
-    public static async Task<PaidOutcome> MarkPaidAsync(
-        PaymentDbContext db, PaymentOrder order, string method, string? transactionId, DateTimeOffset paidAt, ILogger logger, CancellationToken ct)
+    /// <summary>An online payment under <paramref name="outTradeNo"/>: applies only while it is still the order's number (else <see cref="PaidOutcome.Renumbered"/>).</summary>
+    public static async Task<PaidOutcome> MarkPaidOnlineAsync(
+        PaymentDbContext db, PaymentOrder order, string outTradeNo, string? transactionId, DateTimeOffset paidAt, ILogger logger, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var outcome = await MarkPaidInTransactionAsync(db, order, method, transactionId, paidAt, null, ct);
+        var outcome = await MarkPaidInTransactionAsync(db, order, PaymentMethods.Online, transactionId, paidAt, null, outTradeNo, ct);
         if (outcome != PaidOutcome.Paid)
         {
             await transaction.RollbackAsync(ct);
@@ -32,27 +37,42 @@ public static partial class OrderPayments
 
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        LogPaid(logger, order.Id, order.RegistrationId, order.AmountFen, method);
+        LogPaid(logger, order.Id, order.RegistrationId, order.AmountFen, PaymentMethods.Online);
         return PaidOutcome.Paid;
     }
 
-    /// <summary>The conditional update and the event, inside the caller's transaction; the caller saves and commits (or rolls back).</summary>
+    /// <summary>
+    /// The conditional update and the event, inside the caller's transaction; the caller saves and commits (or rolls back).
+    /// An online payment names its merchant order number: the order is paid only while it still has that number (and so
+    /// the amount that number asked).
+    /// </summary>
     public static async Task<PaidOutcome> MarkPaidInTransactionAsync(
-        PaymentDbContext db, PaymentOrder order, string method, string? transactionId, DateTimeOffset paidAt, Guid? remittanceId, CancellationToken ct)
+        PaymentDbContext db, PaymentOrder order, string method, string? transactionId, DateTimeOffset paidAt, Guid? remittanceId, string? outTradeNo, CancellationToken ct)
     {
         paidAt = paidAt.ToUniversalTime(); // providers speak +08:00; PostgreSQL stores instants in UTC
-        var changed = await db.Database.ExecuteSqlInterpolatedAsync(
-            $"""
-            UPDATE payment.orders
-               SET status = 'Paid', method = {method}, provider_transaction_id = {transactionId}, paid_at = {paidAt}, remittance_id = {remittanceId},
-                   voucher_number = 'PZ' || lpad(nextval('payment.voucher_numbers')::text, 8, '0')
-             WHERE id = {order.Id} AND status = 'Pending'
-            """,
-            ct);
+        var changed = outTradeNo is null
+            ? await db.Database.ExecuteSqlInterpolatedAsync(
+                $"""
+                UPDATE payment.orders
+                   SET status = 'Paid', method = {method}, provider_transaction_id = {transactionId}, paid_at = {paidAt}, remittance_id = {remittanceId},
+                       voucher_number = 'PZ' || lpad(nextval('payment.voucher_numbers')::text, 8, '0')
+                 WHERE id = {order.Id} AND status = 'Pending'
+                """,
+                ct)
+            : await db.Database.ExecuteSqlInterpolatedAsync(
+                $"""
+                UPDATE payment.orders
+                   SET status = 'Paid', method = {method}, provider_transaction_id = {transactionId}, paid_at = {paidAt}, remittance_id = {remittanceId},
+                       voucher_number = 'PZ' || lpad(nextval('payment.voucher_numbers')::text, 8, '0')
+                 WHERE id = {order.Id} AND status = 'Pending' AND out_trade_no = {outTradeNo}
+                """,
+                ct);
         if (changed == 0)
         {
-            var status = await db.Orders.Where(o => o.Id == order.Id).Select(o => o.Status).FirstAsync(ct);
-            return status is OrderStatus.Paid or OrderStatus.Refunded ? PaidOutcome.AlreadyPaid : PaidOutcome.NotPayable;
+            var now = await db.Orders.AsNoTracking().Where(o => o.Id == order.Id).Select(o => new { o.Status, o.OutTradeNo }).FirstAsync(ct);
+            return now.Status is OrderStatus.Paid or OrderStatus.Refunded ? PaidOutcome.AlreadyPaid
+                : outTradeNo is not null && now.OutTradeNo != outTradeNo ? PaidOutcome.Renumbered
+                : PaidOutcome.NotPayable;
         }
 
         db.AddIntegrationEvent(new PaymentSucceeded(order.Id, order.RegistrationId, order.CampaignId, order.AmountFen, order.Currency, method, paidAt));

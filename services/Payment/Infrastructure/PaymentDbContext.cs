@@ -5,8 +5,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Capture.Payment.Infrastructure;
 
 /// <summary>
-/// Payment's database (schema <c>payment</c>): payment orders, refunds, attendance facts for refunds, refund dates,
-/// notify nonces.
+/// Payment's database (schema <c>payment</c>): payment orders, the merchant order numbers they gave up, refunds,
+/// attendance facts for refunds, refund dates, notify nonces.
 /// </summary>
 /// <remarks>
 /// Add a migration (the dotnet-ef tool is not obtainable here; the service scaffolds its own):
@@ -24,6 +24,8 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
     public override string Schema => SchemaName;
 
     public DbSet<PaymentOrder> Orders => Set<PaymentOrder>();
+
+    public DbSet<SupersededTradeNumber> SupersededTradeNumbers => Set<SupersededTradeNumber>();
 
     public DbSet<Refund> Refunds => Set<Refund>();
 

@@ -10,6 +10,9 @@ public sealed class PaymentOptions
 
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How often provider orders under superseded merchant order numbers (a fee changed after the code was shown) are closed.</summary>
+    public TimeSpan SupersededInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often due refunds are looked for and sent (a refund request also wakes the worker at once).</summary>
     public TimeSpan RefundInterval { get; set; } = TimeSpan.FromSeconds(30);
 

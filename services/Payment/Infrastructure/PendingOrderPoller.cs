@@ -7,9 +7,12 @@ namespace Capture.Payment.Infrastructure;
 /// <summary>
 /// The fallback for a notify that never comes (WeChat Pay asks merchants to query): online orders still pending
 /// <see cref="PaymentOptions.PollAfter"/> after their QR code was shown are queried, and paid when the provider says so
-/// with the order's amount and currency.
+/// with the order's amount and currency (through <see cref="ProviderPayments"/>, so a number given up meanwhile is taken
+/// at the amount it asked). Numbers given up are asked about by the <see cref="SupersededOrderCloser"/>.
 /// </summary>
-public sealed partial class PendingOrderPoller(IServiceScopeFactory scopes, IOptions<PaymentOptions> options, TimeProvider time, ILogger<PendingOrderPoller> logger) : BackgroundService
+public sealed partial class PendingOrderPoller(
+    IServiceScopeFactory scopes, IOptions<PaymentOptions> options, IOptions<WeChatPay.WeChatPayOptions> wechat, RefundSignal refunds, TimeProvider time,
+    ILogger<PendingOrderPoller> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -50,14 +53,19 @@ public sealed partial class PendingOrderPoller(IServiceScopeFactory scopes, IOpt
         {
             await db.Orders.Where(o => o.Id == order.Id).ExecuteUpdateAsync(s => s.SetProperty(o => o.LastPolledAt, time.GetUtcNow()), ct);
             var t = await provider.QueryAsync(order.OutTradeNo, ct);
-            if (t is not { State: ProviderTransaction.Success } || OrderRules.Mismatch(order, t.AmountFen ?? -1, t.Currency ?? "") is not null)
+            if (t is not { State: ProviderTransaction.Success })
             {
                 continue;
             }
 
-            if (await OrderPayments.MarkPaidAsync(db, order, PaymentMethods.Online, t.TransactionId, t.SuccessTime ?? time.GetUtcNow(), logger, ct) == PaidOutcome.Paid)
+            var taken = await ProviderPayments.TakeAsync(db, t, new Renumbering(time.GetUtcNow(), wechat.Value.OrderLifetime), logger, ct);
+            if (taken.Outcome == PaymentTaken.Paid)
             {
                 paid++;
+            }
+            else if (taken.Outcome == PaymentTaken.SecondPayment)
+            {
+                refunds.Wake();
             }
         }
 

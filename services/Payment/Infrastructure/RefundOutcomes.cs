@@ -17,7 +17,7 @@ public static partial class RefundOutcomes
         PaymentDbContext db, Guid refundId, string? providerRefundId, DateTimeOffset at, string via, bool fromFailed, ILogger logger, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (await CompleteInTransactionAsync(db, refundId, providerRefundId, at, via, fromFailed, ct) is not { } refunded)
+        if (await CompleteInTransactionAsync(db, refundId, providerRefundId, at, via, fromFailed, ct) is not { } completed)
         {
             await transaction.RollbackAsync(ct);
             return false;
@@ -25,15 +25,24 @@ public static partial class RefundOutcomes
 
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        LogRefunded(logger, refunded, via);
+        if (completed.Refunded is { } refunded)
+        {
+            LogRefunded(logger, refunded, via);
+        }
+        else
+        {
+            LogSecondPaymentRefunded(logger, completed.Refund.OrderId, completed.Refund.SupersededOutTradeNo!, completed.Refund.AmountFen, via);
+        }
+
         return true;
     }
 
     /// <summary>
-    /// The conditional updates and the event inside the caller's transaction: the event written, or null when nothing
-    /// changed (the caller rolls back then). The caller saves, commits and logs.
+    /// The conditional updates and the event inside the caller's transaction: what was completed, or null when nothing
+    /// changed (the caller rolls back then). The caller saves, commits and logs. The refund of a second payment (under a
+    /// superseded number) leaves the order as it is and writes no event: the order keeps its own payment.
     /// </summary>
-    public static async Task<PaymentRefunded?> CompleteInTransactionAsync(
+    public static async Task<RefundCompletion?> CompleteInTransactionAsync(
         PaymentDbContext db, Guid refundId, string? providerRefundId, DateTimeOffset at, string via, bool fromFailed, CancellationToken ct)
     {
         at = at.ToUniversalTime(); // providers speak +08:00; PostgreSQL stores instants in UTC
@@ -53,6 +62,11 @@ public static partial class RefundOutcomes
         }
 
         var refund = await db.Refunds.AsNoTracking().FirstAsync(r => r.Id == refundId, ct);
+        if (refund.IsSecondPayment)
+        {
+            return new RefundCompletion(refund, null);
+        }
+
         var refunded = await db.Orders.Where(o => o.Id == refund.OrderId && o.Status == OrderStatus.Paid).ExecuteUpdateAsync(
             set => set.SetProperty(o => o.Status, OrderStatus.Refunded).SetProperty(o => o.RefundedAt, at), ct);
         if (refunded == 0)
@@ -63,7 +77,7 @@ public static partial class RefundOutcomes
         var order = await db.Orders.AsNoTracking().FirstAsync(o => o.Id == refund.OrderId, ct);
         var refundedEvent = new PaymentRefunded(refund.Id, order.Id, order.RegistrationId, order.CampaignId, refund.AmountFen, at);
         db.AddIntegrationEvent(refundedEvent);
-        return refundedEvent;
+        return new RefundCompletion(refund, refundedEvent);
     }
 
     /// <summary>Marks a requested refund failed with the reason the school admin reads. False when it is not requested any more.</summary>
@@ -82,6 +96,12 @@ public static partial class RefundOutcomes
     public static void LogRefunded(ILogger logger, PaymentRefunded refunded, string via) =>
         LogRefundedCore(logger, refunded.PaymentId, refunded.RegistrationId, refunded.AmountFen, via);
 
+    [LoggerMessage(LogLevel.Information, "The second payment of order {OrderId} under {OutTradeNo} went back: {AmountFen} fen ({Via})")]
+    private static partial void LogSecondPaymentRefunded(ILogger logger, Guid orderId, string outTradeNo, long amountFen, string via);
+
     [LoggerMessage(LogLevel.Information, "Order {OrderId} of registration {RegistrationId} refunded: {AmountFen} fen ({Via})")]
     private static partial void LogRefundedCore(ILogger logger, Guid orderId, Guid registrationId, long amountFen, string via);
 }
+
+/// <summary>A refund completed: with the order's <see cref="PaymentRefunded"/>, or none for a second payment's refund.</summary>
+public sealed record RefundCompletion(Refund Refund, PaymentRefunded? Refunded);

@@ -5,6 +5,9 @@ namespace Capture.Payment.Infrastructure;
 
 public static class RefundRequests
 {
+    /// <summary>A merchant refund number (商户退款单号, at most 64 characters) the provider treats as idempotent.</summary>
+    public static string NewOutRefundNo() => "RF" + Guid.NewGuid().ToString("N")[..30];
+
     /// <summary>Records the one refund of a paid order; null when the order already has one (the unique key decides races).</summary>
     public static async Task<Refund?> TryRequestAsync(PaymentDbContext db, PaymentOrder order, string reason, DateTimeOffset now, CancellationToken ct)
     {
@@ -16,7 +19,7 @@ public static class RefundRequests
             Method = order.Method ?? PaymentMethods.Online,
             Reason = reason,
             Status = RefundStatus.Requested,
-            OutRefundNo = "RF" + Guid.NewGuid().ToString("N")[..30],
+            OutRefundNo = NewOutRefundNo(),
             RequestedAt = now,
         };
         db.Refunds.Add(refund);

@@ -9,7 +9,7 @@ namespace Capture.Payment.Infrastructure;
 /// Finds paid orders due a refund (withdrawn after payment; absent, no makeup booked by the refund date, never
 /// photographed) and records one refund each; sends online refunds through the provider's refund API, asks about the
 /// ones still processing, and completes them (<see cref="RefundOutcomes"/>) unless the provider's refund notify got
-/// there first. Cash refunds wait on the college's list until staff record that the money went back; campus-card
+/// there first. A second payment under a superseded order number is refunded the same way, against that number. Cash refunds wait on the college's list until staff record that the money went back; campus-card
 /// refunds go to finance in the card refund file.
 /// </summary>
 public sealed partial class RefundWorker(
@@ -59,7 +59,7 @@ public sealed partial class RefundWorker(
                                 join p in db.RefundPolicies on o.CampaignId equals p.CampaignId into pol
                                 from p in pol.DefaultIfEmpty()
                                 where o.Status == OrderStatus.Paid
-                                      && !db.Refunds.Any(r => r.OrderId == o.Id)
+                                      && !db.Refunds.Any(r => r.OrderId == o.Id && r.SupersededOutTradeNo == null)
                                       && (a == null || a.PhotographedAt == null)
                                       && (o.WithdrawnAt != null
                                           || (a != null && a.AbsentAt != null && a.MakeupBookedAt == null
@@ -85,7 +85,7 @@ public sealed partial class RefundWorker(
             // Once the provider has taken the refund, ask about it; send it (again, idempotently) only when it does not know it.
             result = (refund.ProviderRefundId is null ? null : await provider.QueryRefundAsync(refund.OutRefundNo, ct))
                 ?? await provider.RefundAsync(
-                    new ProviderRefundRequest(order.OutTradeNo, refund.OutRefundNo, refund.AmountFen, order.AmountFen, order.Currency, refund.Reason), ct);
+                    new ProviderRefundRequest(refund.OutTradeNoOf(order), refund.OutRefundNo, refund.AmountFen, refund.TotalFenOf(order), order.Currency, refund.Reason), ct);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException or Polly.CircuitBreaker.BrokenCircuitException)
         {

@@ -1,14 +1,20 @@
 using Capture.Contracts.Registration;
 using Capture.Payment.Domain;
 using Capture.Payment.Infrastructure;
+using Capture.Payment.Infrastructure.WeChatPay;
 using Capture.ServiceDefaults.Messaging;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Capture.Payment.IntegrationEvents;
 
-/// <summary>One payment order per approved registration: pending for a fee, waived for fee 0; a later approval with another fee re-prices an unpaid order.</summary>
-public sealed partial class RegistrationApprovedConsumer(PaymentDbContext db, TimeProvider time, ILogger<RegistrationApprovedConsumer> logger)
+/// <summary>
+/// One payment order per approved registration: pending for a fee, waived for fee 0; a later approval with another fee
+/// re-prices an unpaid order (the number given up is remembered, in the same transaction, when a provider order may exist under it).
+/// </summary>
+public sealed partial class RegistrationApprovedConsumer(
+    PaymentDbContext db, TimeProvider time, IOptions<WeChatPayOptions> wechat, ILogger<RegistrationApprovedConsumer> logger)
     : IdempotentConsumer<RegistrationApproved, PaymentDbContext>(db, logger)
 {
     protected override async Task HandleAsync(ConsumeContext<RegistrationApproved> context)
@@ -36,9 +42,13 @@ public sealed partial class RegistrationApprovedConsumer(PaymentDbContext db, Ti
             Db.Orders.Add(order);
             LogCreated(logger, order.Id, m.RegistrationId, m.FeeFen, order.Status);
         }
-        else if (!OrderRules.ApplyApproval(order, m.FeeFen, m.ApprovedAt))
+        else if (!OrderRules.ApplyApproval(order, m.FeeFen, m.ApprovedAt, new Renumbering(time.GetUtcNow(), wechat.Value.OrderLifetime), out var superseded))
         {
             return;
+        }
+        else if (superseded is not null)
+        {
+            await SupersededPayments.RememberAsync(Db, superseded, context.CancellationToken);
         }
 
         order.CampaignId = m.CampaignId;

@@ -11,8 +11,12 @@ public sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
         builder.ToTable("refunds");
         builder.HasKey(r => r.Id);
         builder.Property(r => r.Id).ValueGeneratedNever();
-        // One refund per order, ever: the database decides the race between two refund requests.
-        builder.HasIndex(r => r.OrderId).IsUnique();
+        // One refund of the order's own payment, ever: the database decides the race between two refund requests. A second
+        // payment under a superseded number is refunded at most once per number.
+        builder.HasIndex(r => r.OrderId).IsUnique().HasFilter("superseded_out_trade_no IS NULL");
+        builder.HasIndex(r => r.SupersededOutTradeNo).IsUnique();
+        builder.HasOne<SupersededTradeNumber>().WithMany().HasForeignKey(r => r.SupersededOutTradeNo);
+        builder.Ignore(r => r.IsSecondPayment);
         builder.HasIndex(r => r.OutRefundNo).IsUnique();
         builder.HasIndex(r => r.Status);
         builder.HasOne<PaymentOrder>().WithMany().HasForeignKey(r => r.OrderId);
@@ -24,5 +28,6 @@ public sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
         builder.Property(r => r.LastError).HasMaxLength(500);
         builder.Property(r => r.ProviderStatus).HasMaxLength(16);
         builder.Property(r => r.CompletedVia).HasMaxLength(16);
+        builder.Property(r => r.SupersededOutTradeNo).HasMaxLength(32);
     }
 }

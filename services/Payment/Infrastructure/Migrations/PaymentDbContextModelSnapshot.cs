@@ -236,6 +236,10 @@ namespace Capture.Payment.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("remittance_id");
 
+                    b.Property<long?>("RepricedFeeFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("repriced_fee_fen");
+
                     b.Property<string>("SchoolCode")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -389,12 +393,18 @@ namespace Capture.Payment.Infrastructure.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
 
+                    b.Property<string>("SupersededOutTradeNo")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("superseded_out_trade_no");
+
                     b.HasKey("Id")
                         .HasName("pk_refunds");
 
                     b.HasIndex("OrderId")
                         .IsUnique()
-                        .HasDatabaseName("ix_refunds_order_id");
+                        .HasDatabaseName("ix_refunds_order_id")
+                        .HasFilter("superseded_out_trade_no IS NULL");
 
                     b.HasIndex("OutRefundNo")
                         .IsUnique()
@@ -402,6 +412,10 @@ namespace Capture.Payment.Infrastructure.Migrations
 
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_refunds_status");
+
+                    b.HasIndex("SupersededOutTradeNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_refunds_superseded_out_trade_no");
 
                     b.ToTable("refunds", "payment");
                 });
@@ -521,6 +535,92 @@ namespace Capture.Payment.Infrastructure.Migrations
                     b.ToTable("statement_lines", "payment");
                 });
 
+            modelBuilder.Entity("Capture.Payment.Domain.SupersededTradeNumber", b =>
+                {
+                    b.Property<string>("OutTradeNo")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("out_trade_no");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<DateTimeOffset?>("PaidAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paid_at");
+
+                    b.Property<long?>("PaidFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("paid_fen");
+
+                    b.Property<DateTimeOffset?>("SettledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("settled_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<DateTimeOffset>("SupersededAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("superseded_at");
+
+                    b.Property<string>("TransactionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("transaction_id");
+
+                    b.HasKey("OutTradeNo")
+                        .HasName("pk_superseded_trade_numbers");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_superseded_trade_numbers_order_id");
+
+                    b.HasIndex("State", "NextAttemptAt")
+                        .HasDatabaseName("ix_superseded_trade_numbers_state_next_attempt_at");
+
+                    b.ToTable("superseded_trade_numbers", "payment", t =>
+                        {
+                            t.HasCheckConstraint("ck_superseded_trade_numbers_amount", "amount_fen >= 0");
+                        });
+                });
+
             modelBuilder.Entity("Capture.ServiceDefaults.Messaging.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
@@ -631,6 +731,21 @@ namespace Capture.Payment.Infrastructure.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_refunds_orders_order_id");
+
+                    b.HasOne("Capture.Payment.Domain.SupersededTradeNumber", null)
+                        .WithMany()
+                        .HasForeignKey("SupersededOutTradeNo")
+                        .HasConstraintName("fk_refunds_superseded_trade_numbers_superseded_out_trade_no");
+                });
+
+            modelBuilder.Entity("Capture.Payment.Domain.SupersededTradeNumber", b =>
+                {
+                    b.HasOne("Capture.Payment.Domain.PaymentOrder", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_superseded_trade_numbers_orders_order_id");
                 });
 #pragma warning restore 612, 618
         }

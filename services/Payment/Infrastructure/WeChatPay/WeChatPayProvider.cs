@@ -62,24 +62,24 @@ public sealed class WeChatPayProvider(HttpClient http, WeChatPayCredentialStore 
         return new JsapiPayParameters(c.AppId, timeStamp, nonce, package, "RSA", paySign);
     }
 
-    public async Task<bool> CloseAsync(string outTradeNo, CancellationToken ct)
+    public async Task<ProviderClose> CloseAsync(string outTradeNo, CancellationToken ct)
     {
         var c = await store.GetAsync(ct);
         var (status, text) = await SendAsync(
             c, HttpMethod.Post, $"/v3/pay/transactions/out-trade-no/{Uri.EscapeDataString(outTradeNo)}/close", JsonSerializer.Serialize(new WxCloseRequest(c.MerchantId), WeChatPayJson.Options), ct);
         if ((int)status is >= 200 and < 300 || status == HttpStatusCode.NotFound)
         {
-            return true;
+            return ProviderClose.Closed;
         }
 
-        // Refused: the usual reason is that the student paid meanwhile. Ask, rather than trust an error code.
-        if (await QueryAsync(outTradeNo, ct) is { Paid: true })
+        // Refused: the usual reason is that the student paid meanwhile (ORDERPAID). Ask, rather than trust an error code.
+        if (await QueryAsync(outTradeNo, ct) is { Paid: true } paid)
         {
-            return false;
+            return new ProviderClose(paid);
         }
 
         EnsureSuccess(status, text, "close the order");
-        return true;
+        return ProviderClose.Closed;
     }
 
     public async Task<ProviderTransaction?> QueryAsync(string outTradeNo, CancellationToken ct)
