@@ -11,4 +11,5 @@ public sealed record CaptureIngestServices(
     TimeProvider Time,
     CaptureMetrics Metrics,
     IOptions<CaptureOptions> Options,
+    RawPhotoHandoff Handoff,
     ILoggerFactory Loggers);

@@ -249,6 +249,8 @@ public static partial class PhotosApi
             return Problems.Unavailable("The photo store cannot be reached, so the photo is NOT stored: keep the file and send it again (the same bytes are never stored twice).");
         }
 
+        // The stored bytes, still on local disk, go to this process's worker, which then need not read them back.
+        s.Handoff.TryKeep(id, spooled);
         var now = s.Time.GetUtcNow();
         var photo = Photo.Uploaded(id, station.SchoolCode, station.VenueId, station.StationId, day, input.ShootNumber, input.ShotIndex, input.Keyframe,
             spooled.Sha256, spooled.Size, header.ContentType, key, header.Width, header.Height, input.TakenAt, now, user.Subject() ?? "unknown");
@@ -273,6 +275,7 @@ public static partial class PhotosApi
         {
             // The same bytes arrived twice at the same moment: the other request stored them first.
             s.Db.ChangeTracker.Clear();
+            s.Handoff.Discard(id);
             await DeleteQuietlyAsync(s, key, log);
             var winner = await s.Db.Photos.AsNoTracking().FirstAsync(p => p.StationId == station.StationId && p.ShootNumber == input.ShootNumber && p.Sha256 == spooled.Sha256, ct);
             return TypedResults.Ok(PhotoView.From(winner, await IsAcceptedAsync(s.Db, winner, ct)));
@@ -280,6 +283,7 @@ public static partial class PhotosApi
         catch (Exception e) when (e is NpgsqlException or DbUpdateException or TimeoutException)
         {
             LogDatabaseFailed(log, e, station.Code, input.ShootNumber);
+            s.Handoff.Discard(id);
             await DeleteQuietlyAsync(s, key, log);
             return Problems.Unavailable("The photo could not be recorded, so it is NOT stored: keep the file and send it again.");
         }

@@ -45,6 +45,7 @@ public static class CaptureIngestServiceExtensions
         builder.Services.AddSingleton(services => CaptureCodeKey.CreateSigner(services.GetRequiredService<IConfiguration>(), services.GetRequiredService<IHostEnvironment>()));
         builder.Services.AddSingleton<KeyframeReader>();
         builder.Services.AddSingleton<VerdictNotifier>();
+        builder.Services.AddSingleton<RawPhotoHandoff>();
         if (options.RunsWorkers)
         {
             // Only processes that standardise load the face detector (the upload API never does).

@@ -33,6 +33,15 @@ public sealed class CaptureOptions
         : BackgroundColours.TryGetValue(schoolCode, out var bySchool) ? bySchool
         : null;
 
+    /// <summary>
+    /// At most this many bytes of uploads are kept on local disk for this process's own workers (<see cref="RawPhotoHandoff"/>)
+    /// instead of being read back from the object store; 0 turns the hand-off off. Default 1 GiB (about 100 camera JPEGs).
+    /// </summary>
+    public long HandoffMaxBytes { get; set; } = 1L << 30;
+
+    /// <summary>A kept upload no worker took within this time is deleted (the worker reads the stored object instead).</summary>
+    public TimeSpan HandoffMaxAge { get; set; } = TimeSpan.FromMinutes(10);
+
     public bool RunsApi => !string.Equals(Role, "worker", StringComparison.OrdinalIgnoreCase);
 
     public bool RunsWorkers => !string.Equals(Role, "api", StringComparison.OrdinalIgnoreCase);

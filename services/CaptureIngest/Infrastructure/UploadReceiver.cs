@@ -53,7 +53,7 @@ public static class UploadReceiver
         }
 
         var removed = 0;
-        foreach (var file in new DirectoryInfo(Folder).EnumerateFiles())
+        foreach (var file in new DirectoryInfo(Folder).EnumerateFiles("*", SearchOption.AllDirectories))
         {
             if (DateTime.UtcNow - file.LastWriteTimeUtc > age)
             {

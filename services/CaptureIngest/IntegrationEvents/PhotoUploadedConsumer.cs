@@ -21,6 +21,7 @@ namespace Capture.CaptureIngest.IntegrationEvents;
 public sealed partial class PhotoUploadedConsumer(
     CaptureIngestDbContext db,
     IObjectStorage storage,
+    RawPhotoHandoff handoff,
     PhotoStandardizer standardizer,
     KeyframeReader keyframes,
     CaptureMetrics metrics,
@@ -44,9 +45,11 @@ public sealed partial class PhotoUploadedConsumer(
         Directory.CreateDirectory(UploadReceiver.Folder);
         try
         {
-            await using (var source = await storage.OpenReadAsync(PhotosApi.RawBucket, photo.RawObjectKey, ct))
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
+            // The upload's own file when this process received it (see RawPhotoHandoff), else the stored object.
+            if (!handoff.TryTake(photo.Id, photo.SizeBytes, temp))
             {
+                await using var source = await storage.OpenReadAsync(PhotosApi.RawBucket, photo.RawObjectKey, ct);
+                await using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
                 await source.CopyToAsync(file, 64 * 1024, ct);
             }
 

@@ -20,8 +20,9 @@ internal sealed class DecodedPhoto : IDisposable
     private readonly Dictionary<int, RgbPixels> copies = [];
     private RgbPixels? overview;
 
-    private DecodedPhoto(StandardizationOptions options, string path, VipsImage? memory, int displayWidth, int displayHeight, int orientation)
+    private DecodedPhoto(StandardizationOptions options, string path, VipsImage? memory, int displayWidth, int displayHeight, int orientation, int shrink = 1)
     {
+        Shrink = shrink;
         this.options = options;
         this.path = path;
         this.memory = memory;
@@ -33,6 +34,9 @@ internal sealed class DecodedPhoto : IDisposable
     public int DisplayWidth { get; }
 
     public int DisplayHeight { get; }
+
+    /// <summary>The JPEG's shrink-on-load factor (1, 2, 4 or 8); 1 for other formats.</summary>
+    public int Shrink { get; }
 
     public static DecodedPhoto Decode(StandardizationOptions options, string path, int displayWidth, int displayHeight, int orientation)
     {
@@ -51,7 +55,7 @@ internal sealed class DecodedPhoto : IDisposable
         var access = orientation > 1 ? Enums.Access.Random : Enums.Access.Sequential;
         using var loaded = VipsImage.NewFromFile(path, access: access, failOn: Enums.FailOn.Truncated, kwargs: new VOption { { "shrink", shrink } });
         using var upright = loaded.Autorot();
-        return new DecodedPhoto(options, path, upright.CopyMemory(), displayWidth, displayHeight, orientation);
+        return new DecodedPhoto(options, path, upright.CopyMemory(), displayWidth, displayHeight, orientation, shrink);
     }
 
     /// <summary>A copy whose long side is at most <paramref name="size"/>; made once per size and photo.</summary>

@@ -138,6 +138,8 @@ public sealed class PhotoStandardizer : IDisposable
         {
             JpegQuality = quality,
             StageMilliseconds = timings,
+            Crop = plan.Actual,
+            DecodeShrink = source.Shrink,
             FaceBox = FormattableString.Invariant($"{full.X:0},{full.Y:0} {full.Width:0}×{full.Height:0}, eyes {(full.EyesFound ? "found" : "estimated")}, hair top {hair.Y * f:0}"),
         };
     }

@@ -21,6 +21,12 @@ public sealed record StandardizationResult(
     /// <summary>Where the face was found in the source (display orientation), for diagnostics; null when rejected.</summary>
     public string? FaceBox { get; init; }
 
+    /// <summary>The rectangle of the source (display pixels) that became the 480×640 output; null when rejected. For benchmarks and diagnostics.</summary>
+    internal CropRect? Crop { get; init; }
+
+    /// <summary>The shrink-on-load factor the source was decoded at (1 for formats other than JPEG).</summary>
+    internal int DecodeShrink { get; init; } = 1;
+
     public static StandardizationResult Reject(string reason, int sourceWidth = 0, int sourceHeight = 0, QualityReport? report = null) =>
         new(StandardizationOutcome.Rejected, null, report ?? QualityReport.Empty, sourceWidth, sourceHeight, reason);
 }
