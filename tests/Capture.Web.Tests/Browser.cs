@@ -87,6 +87,7 @@ public static class PageActions
             await venue.WaitForAsync();
             var value = await venue.Locator("option", new() { HasTextString = venueName }).GetAttributeAsync("value");
             await venue.SelectOptionAsync(value!);
+            await page.ScreenshotAsync("signin-venue");
             await page.Locator("[data-test=signin-submit]").ClickAsync();
         }
 
