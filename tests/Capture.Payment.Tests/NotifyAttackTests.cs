@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Capture.Contracts.Registration;
 using Capture.Payment.Domain;
+using Microsoft.EntityFrameworkCore;
 
 namespace Capture.Payment.Tests;
 
@@ -111,16 +112,40 @@ public sealed class NotifyAttackTests(PaymentApp app) : IClassFixture<PaymentApp
     }
 
     [Fact]
-    public async Task A_notify_for_a_cancelled_order_is_refused_and_it_stays_cancelled()
+    public async Task A_payment_under_the_code_of_a_cancelled_order_is_taken_as_a_second_payment_and_refunded_never_lost()
     {
         var (world, student, order) = await PendingOnlineAsync();
         await app.Bus.Publish(new RegistrationWithdrawn(student.RegistrationId, world.CampaignId, student.CollegeCode, "withdrawn", DateTimeOffset.UtcNow));
-        await world.OrderWhenAsync(student, OrderStatus.Cancelled);
+        var cancelled = await world.OrderWhenAsync(student, OrderStatus.Cancelled);
+        Assert.NotEqual(order.OutTradeNo, cancelled.OutTradeNo);
 
         using var response = await world.SendNotifyAsync(await world.SignNotifyAsync(order.OutTradeNo, order.AmountFen));
-        await AssertRefusedAsync(response, HttpStatusCode.Conflict, "not-payable");
+        Assert.True(response.StatusCode == HttpStatusCode.NoContent, await response.Content.ReadAsStringAsync());
         Assert.Equal(OrderStatus.Cancelled, (await world.OrderAsync(student)).Status);
         await AssertUnchangedAsync(world, student);
+        var refund = await world.QueryAsync(db => db.Refunds.AsNoTracking().SingleAsync(r => r.SupersededOutTradeNo == order.OutTradeNo));
+        Assert.Equal(order.AmountFen, refund.AmountFen);
+        Assert.Contains("paid twice", refund.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_payment_under_the_current_number_of_an_order_cancelled_before_numbers_were_given_up_is_refunded_too()
+    {
+        // An order cancelled by an earlier version kept its number with the code open: a payment under it is still money taken.
+        var (world, student, order) = await PendingOnlineAsync();
+        await world.QueryAsync(db => db.Orders.Where(o => o.Id == order.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(o => o.Status, OrderStatus.Cancelled).SetProperty(o => o.CancelledAt, DateTimeOffset.UtcNow)));
+
+        using var response = await world.SendNotifyAsync(await world.SignNotifyAsync(order.OutTradeNo, order.AmountFen));
+        Assert.True(response.StatusCode == HttpStatusCode.NoContent, await response.Content.ReadAsStringAsync());
+        await AssertUnchangedAsync(world, student);
+        var refund = await world.QueryAsync(db => db.Refunds.AsNoTracking().SingleAsync(r => r.OrderId == order.Id));
+        Assert.Equal((order.AmountFen, order.OutTradeNo), (refund.AmountFen, refund.SupersededOutTradeNo));
+
+        // The provider's retry of the same payment (another nonce) refunds nothing twice.
+        using var again = await world.SendNotifyAsync(await world.SignNotifyAsync(order.OutTradeNo, order.AmountFen));
+        Assert.True(again.StatusCode == HttpStatusCode.NoContent, await again.Content.ReadAsStringAsync());
+        Assert.Equal(1, await world.QueryAsync(db => db.Refunds.CountAsync(r => r.OrderId == order.Id)));
     }
 
     [Fact]

@@ -381,6 +381,67 @@ public sealed class SupersededNumberTests(ManualCloserPaymentApp app) : IClassFi
         Assert.Equal((SupersededState.Closed, 1), (closed.State, closed.Attempts));
         Assert.Equal("CLOSED", (await world.SimulatorOrderAsync(qrNumber)).GetProperty("state").GetString());
     }
+
+    [Fact]
+    public async Task Waiving_an_order_whose_code_was_shown_closes_the_code_and_a_payment_under_it_is_refunded()
+    {
+        var world = new PaymentWorld(app);
+        var closed = await world.ApproveAsync(3000);
+        var scanned = await world.ApproveAsync(3000);
+        await world.StartOnlineAsync(closed);
+        await world.StartOnlineAsync(scanned);
+        var closedNumber = (await world.OrderAsync(closed)).OutTradeNo;
+        var scannedNumber = (await world.OrderAsync(scanned)).OutTradeNo;
+        using (var admin = world.Admin())
+        {
+            foreach (var s in new[] { closed, scanned })
+            {
+                using var waived = await admin.PostAsJsonAsync($"{Prefix}/orders/{(await world.OrderAsync(s)).Id}/waive", new { reason = "hardship (困难补助)" });
+                Assert.True(waived.IsSuccessStatusCode, await waived.Content.ReadAsStringAsync());
+            }
+        }
+
+        var order = await world.OrderAsync(closed);
+        Assert.Equal(OrderStatus.Waived, order.Status);
+        Assert.NotEqual(closedNumber, order.OutTradeNo);
+        Assert.Null(order.CodeUrl);
+        Assert.Equal((3000L, SupersededState.Open), ((await world.SupersededAsync(closedNumber))!.AmountFen, (await world.SupersededAsync(closedNumber))!.State));
+
+        // The student scans the code they were shown before the waiver: the money comes back once, the order stays waived.
+        await world.PayAtSimulatorAsync(scannedNumber);
+        var refund = await Eventually.GetAsync(
+            () => world.QueryAsync(db => db.Refunds.AsNoTracking().SingleOrDefaultAsync(r => r.SupersededOutTradeNo == scannedNumber)),
+            r => r?.Status == RefundStatus.Succeeded, what: "the payment after the waiver refunded");
+        Assert.Equal(3000, refund!.AmountFen);
+        Assert.Equal(OrderStatus.Waived, (await world.OrderAsync(scanned)).Status);
+
+        await RunCloserAsync();
+        Assert.Equal(SupersededState.Closed, (await world.SupersededAsync(closedNumber))!.State);
+        Assert.Equal("CLOSED", (await world.SimulatorOrderAsync(closedNumber)).GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task A_withdrawal_closes_the_code_shown_and_an_approval_after_it_pays_under_a_new_code()
+    {
+        var world = new PaymentWorld(app);
+        var student = await world.ApproveAsync(3000, at: DateTimeOffset.UtcNow.AddMinutes(-2));
+        await world.StartOnlineAsync(student);
+        var shown = (await world.OrderAsync(student)).OutTradeNo;
+        await app.Bus.Publish(new RegistrationWithdrawn(student.RegistrationId, world.CampaignId, student.CollegeCode, "withdrawn", DateTimeOffset.UtcNow.AddMinutes(-1)));
+        var cancelled = await world.OrderWhenAsync(student, OrderStatus.Cancelled);
+        Assert.NotEqual(shown, cancelled.OutTradeNo);
+        await RunCloserAsync();
+        Assert.Equal("CLOSED", (await world.SimulatorOrderAsync(shown)).GetProperty("state").GetString());
+
+        await world.PublishApprovalAsync(student, 3000, DateTimeOffset.UtcNow);
+        var again = await world.OrderWhenAsync(student, OrderStatus.Pending);
+        Assert.NotEqual(shown, again.OutTradeNo);
+        await world.StartOnlineAsync(student);
+        await world.PayAtSimulatorAsync((await world.OrderAsync(student)).OutTradeNo);
+        var paid = await world.OrderWhenAsync(student, OrderStatus.Paid);
+        Assert.Equal(1, await world.EventsAsync("PaymentSucceeded", paid.Id));
+        Assert.Equal(0, await world.QueryAsync(db => db.Refunds.CountAsync(r => r.OrderId == paid.Id)));
+    }
 }
 
 /// <summary>The closer as it runs in the service, every <c>Payment:SupersededInterval</c>, with nobody asking.</summary>

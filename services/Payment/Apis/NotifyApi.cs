@@ -86,8 +86,6 @@ public static partial class NotifyApi
             case PaymentTaken.Mismatch:
                 LogRefused(s.Logger, "mismatch", $"{taken.OrderId}: {taken.Detail}");
                 return Refuse(StatusCodes.Status400BadRequest, "mismatch", $"The notify's {taken.Detail}: not accepted as this order's payment.");
-            case PaymentTaken.NotPayable:
-                return Refuse(StatusCodes.Status409Conflict, "not-payable", taken.Detail!);
             case PaymentTaken.SecondPayment:
                 s.Refunds.Wake();
                 return TypedResults.NoContent();

@@ -351,11 +351,18 @@ public static partial class OrdersApi
         }
 
         await using var transaction = await s.Db.Database.BeginTransactionAsync(ct);
-        var changed = await s.Db.Orders.Where(o => o.Id == orderId && o.Status == OrderStatus.Pending)
-            .ExecuteUpdateAsync(set => set.SetProperty(o => o.Status, OrderStatus.Waived).SetProperty(o => o.WaiverReason, reason), ct);
-        if (changed == 0)
+        var locked = (await s.Db.Orders.FromSqlInterpolated($"SELECT *, xmin FROM payment.orders WHERE id = {orderId} FOR UPDATE").ToListAsync(ct)).Single();
+        if (locked.Status != OrderStatus.Pending)
         {
-            return Problems.Conflict($"Only a pending order can be waived; this one is {order.Status.ToString().ToLowerInvariant()}.", "not-pending");
+            return Problems.Conflict($"Only a pending order can be waived; this one is {locked.Status.ToString().ToLowerInvariant()}.", "not-pending");
+        }
+
+        locked.Status = OrderStatus.Waived;
+        locked.WaiverReason = reason;
+        // The QR code or WeChat order the student may still have open is closed, and a payment under it refunded.
+        if (OrderRules.GiveUpNumber(locked, new Renumbering(s.Time.GetUtcNow(), s.Wechat.Value.OrderLifetime)) is { } superseded)
+        {
+            await SupersededPayments.RememberAsync(s.Db, superseded, ct);
         }
 
         // Check-in admits a registration with a fee only once it is paid: a waiver is announced as a payment of 0 fen.

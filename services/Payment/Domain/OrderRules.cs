@@ -64,6 +64,24 @@ public static class OrderRules
     }
 
     /// <summary>
+    /// An order that stops awaiting payment (waived by hand, cancelled by a withdrawal) gives up its merchant order number
+    /// when a provider order may exist under it: the closer closes the code the student was shown, a payment under it
+    /// after all is refunded as a second payment, and a later re-approval shows a new code under a new number (never the
+    /// closed one). Returns the number given up, or null when no code was ever shown (the number stays).
+    /// </summary>
+    public static SupersededTradeNumber? GiveUpNumber(PaymentOrder order, Renumbering renumbering)
+    {
+        var superseded = SupersededRules.Of(order, renumbering.At, renumbering.OrderLifetime);
+        if (superseded is not null)
+        {
+            order.OutTradeNo = PaymentOrder.NewOutTradeNo();
+            order.ForgetProviderOrder();
+        }
+
+        return superseded;
+    }
+
+    /// <summary>
     /// A new fee under a new merchant order number (the provider refuses a second amount under one). The old number is
     /// returned when a provider order may exist under it: it stays payable at the old amount until it is closed.
     /// </summary>

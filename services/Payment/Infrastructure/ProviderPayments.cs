@@ -15,9 +15,6 @@ public enum PaymentTaken
     /// <summary>The order no longer awaited payment: a second payment, refunded automatically.</summary>
     SecondPayment,
 
-    /// <summary>The order is cancelled or waived under this very number: refused (refund at the provider).</summary>
-    NotPayable,
-
     UnknownOrder,
 
     /// <summary>The amount or currency is not what the number asked.</summary>
@@ -73,13 +70,9 @@ public static class ProviderPayments
                 number = await db.SupersededTradeNumbers.AsNoTracking().FirstOrDefaultAsync(s => s.OutTradeNo == t.OutTradeNo, ct);
                 if (number is null)
                 {
-                    if (outcome == PaidOutcome.NotPayable)
-                    {
-                        return new(PaymentTaken.NotPayable, order.Id, $"Order {order.Id} is {current.Status.ToString().ToLowerInvariant()}, not awaiting payment: refund it at the provider.");
-                    }
-
-                    // The order left this number without remembering it (paid by cash or card, or renumbered): remember it now,
-                    // at the amount it asked, so the payment is the order's or a second one, never lost.
+                    // The order left this number without remembering it (paid by cash or card, renumbered, or waived or
+                    // cancelled before numbers were given up): remember it now, at the amount it asked, so the payment is the
+                    // order's or a second one, refunded, never lost.
                     number = SupersededRules.Remember(order, renumbering.At, renumbering.OrderLifetime);
                     await SupersededPayments.RememberAsync(db, number, ct);
                     number = await db.SupersededTradeNumbers.AsNoTracking().FirstAsync(s => s.OutTradeNo == t.OutTradeNo, ct);
