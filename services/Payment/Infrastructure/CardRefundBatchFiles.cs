@@ -1,5 +1,4 @@
 using Capture.Payment.Domain;
-using Capture.ServiceDefaults.Spreadsheets;
 
 namespace Capture.Payment.Infrastructure;
 
@@ -30,40 +29,22 @@ public static class CardRefundBatchFiles
     private static string[] Cells((Refund Refund, PaymentOrder Order) x) =>
         [x.Refund.Id.ToString(), x.Order.Id.ToString(), x.Order.StudentNumber, x.Order.StudentName, x.Order.CollegeName, Money.Yuan(x.Refund.AmountFen)];
 
+    private static readonly CardResultFormat Results = new(Aliases, ["refund", "student", "amount", "result"], "退款单号, 学号, 金额(元) and 结果",
+        CardRefundResults.Parse, "成功 (credited back to the card) or 失败 (failed)");
+
     /// <summary>The result lines, or every problem found, each with its line number (nothing is applied when there is one).</summary>
-    public static (List<CardRefundResultLine> Lines, List<string> Errors) ReadResults(byte[] content)
-    {
-        var (sheet, error) = SpreadsheetReader.Read(content);
-        if (sheet is null)
+    public static (List<CardRefundResultLine> Lines, List<string> Errors) ReadResults(byte[] content) =>
+        CardResultSheet.Read(content, Results, (row, problems) =>
         {
-            return ([], [error!]);
-        }
-
-        var columns = sheet.Headers.Select((h, i) => (Key: Aliases.GetValueOrDefault(h.Trim()), i)).Where(x => x.Key is not null).GroupBy(x => x.Key!).ToDictionary(g => g.Key, g => g.First().i);
-        var missing = new[] { "refund", "student", "amount", "result" }.Where(k => !columns.ContainsKey(k)).ToList();
-        if (missing.Count > 0)
-        {
-            return ([], [$"The header row needs the columns 退款单号, 学号, 金额(元) and 结果 (missing: {string.Join(", ", missing)})."]);
-        }
-
-        string? Cell(string?[] cells, string key) => columns.TryGetValue(key, out var i) && i < cells.Length ? cells[i]?.Trim() : null;
-        var lines = new List<CardRefundResultLine>();
-        var errors = new List<string>();
-        foreach (var (line, cells) in sheet.Rows)
-        {
-            if (cells.All(string.IsNullOrWhiteSpace))
-            {
-                continue;
-            }
-
-            var problems = new List<string>();
-            if (!Guid.TryParse(Cell(cells, "refund"), out var refundId))
+            var refundOk = Guid.TryParse(row.Cell("refund"), out var refundId);
+            if (!refundOk)
             {
                 problems.Add("退款单号 is not a refund id from the export");
             }
 
+            // The order id is optional in the result (finance may drop the column); when given, it must be one.
             Guid? orderId = null;
-            if (Cell(cells, "order") is { Length: > 0 } orderText)
+            if (row.Cell("order") is { Length: > 0 } orderText)
             {
                 if (Guid.TryParse(orderText, out var parsed))
                 {
@@ -72,51 +53,10 @@ public static class CardRefundBatchFiles
                 else
                 {
                     problems.Add("订单号 is not an order id from the export");
+                    return null;
                 }
             }
 
-            var student = Cell(cells, "student") ?? "";
-            if (student.Length is 0 or > 32)
-            {
-                problems.Add("学号 is empty or longer than 32 characters");
-            }
-
-            if (!Money.TryParseYuan(Cell(cells, "amount"), out var fen))
-            {
-                problems.Add("金额(元) is not an amount in yuan with at most two decimals");
-            }
-
-            var result = CardRefundResults.Parse(Cell(cells, "result"));
-            if (result is null)
-            {
-                problems.Add("结果 must be 成功 (credited back to the card) or 失败 (failed)");
-            }
-
-            var reason = Cell(cells, "reason");
-            if (reason is { Length: > 200 })
-            {
-                problems.Add("原因 is longer than 200 characters");
-            }
-
-            if (problems.Count > 0)
-            {
-                errors.Add($"line {line}: {string.Join("; ", problems)}");
-                continue;
-            }
-
-            lines.Add(new CardRefundResultLine(line, refundId, orderId, student, fen, result!.Value, string.IsNullOrWhiteSpace(reason) ? null : reason));
-        }
-
-        foreach (var dup in lines.GroupBy(l => l.RefundId).Where(g => g.Count() > 1))
-        {
-            errors.Add($"lines {string.Join(", ", dup.Select(l => l.Line))}: refund {dup.Key} appears more than once");
-        }
-
-        if (lines.Count == 0 && errors.Count == 0)
-        {
-            errors.Add("The file has no result lines.");
-        }
-
-        return (lines, errors);
-    }
+            return refundOk ? new CardRefundResultLine(row.Line, refundId, orderId, row.StudentNumber, row.AmountFen, row.Succeeded, row.Reason) : null;
+        }, l => (l.Line, $"refund {l.RefundId}"));
 }
