@@ -13,10 +13,11 @@ namespace Capture.Verification.Infrastructure;
 
 /// <summary>
 /// Builds one export batch: the verified students' standardised JPEGs named by ID number (or student number) and
-/// <c>manifest.csv</c>, in one zip written to a temporary file (never held in memory: a photo at a time), then streamed
+/// <c>manifest.csv</c> and <c>manifest.xlsx</c>, in one zip written to a temporary file (never held in memory: a photo at a time), then streamed
 /// to bucket <c>exports</c>. Each photo is checked again (480×640 JPEG within the size range, the SHA-256 accepted);
 /// one that fails, is missing, or belongs to a withdrawn student is listed as a problem and left out. Entries are
-/// sorted, stored uncompressed, with a fixed timestamp: the same set gives the same zip, byte for byte.
+/// sorted, stored uncompressed, with a fixed timestamp: the same set gives the same zip, byte for byte. One instance builds
+/// a batch at a time (<see cref="ExportLease"/>).
 /// </summary>
 public sealed partial class ExportBuilder(IServiceScopeFactory scopes, IObjectStorage storage, TimeProvider time, IOptions<VerificationOptions> options, ILogger<ExportBuilder> logger)
 {
