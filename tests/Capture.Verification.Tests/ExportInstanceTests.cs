@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using Capture.ServiceDefaults.Storage;
 using Capture.Testing;
@@ -57,15 +56,17 @@ public sealed class ExportInstanceTests(ExportSweepVerificationApp app) : IClass
     public async Task Two_builders_at_once_build_a_batch_once()
     {
         var (school, campaign) = await ConfirmedStudentsAsync(4, oneMissingPhoto: true);
-        // Requested now: the service's own worker (its sweep finds the batch) waits the 2 s debounce, the two builders don't.
+        // Requested now: the service's own worker (its sweep finds the batch) waits the 2 s debounce, the two builders
+        // don't; it is a third contender all the same, and every upload (its own too) is counted.
         var batch = await InsertBatchAsync(school, campaign, building: false, DateTimeOffset.UtcNow);
-        var storage = new CountingStorage(app.Service.Services.GetRequiredService<IObjectStorage>());
-        var one = ActivatorUtilities.CreateInstance<ExportBuilder>(app.Service.Services, storage);
-        var two = ActivatorUtilities.CreateInstance<ExportBuilder>(app.Service.Services, storage);
+        var storage = (CountingStorage)app.Service.Services.GetRequiredService<IObjectStorage>();
+        var one = ActivatorUtilities.CreateInstance<ExportBuilder>(app.Service.Services);
+        var two = ActivatorUtilities.CreateInstance<ExportBuilder>(app.Service.Services);
 
         var built = await Task.WhenAll(Task.Run(() => one.BuildAsync(batch.Id, CancellationToken.None)), Task.Run(() => two.BuildAsync(batch.Id, CancellationToken.None)));
 
-        Assert.Single(built, b => b);
+        Assert.True(built.Count(b => b) <= 1, "both builders built the batch");
+        await Eventually.TrueAsync(async () => (await BatchAsync(batch.Id)).State == ExportState.Ready, what: "the batch ready");
         var ready = await BatchAsync(batch.Id);
         Assert.Equal(ExportState.Ready, ready.State);
         Assert.Equal((4, 1), (ready.PhotoCount, ready.ProblemCount));
@@ -119,31 +120,15 @@ public sealed class ExportInstanceTests(ExportSweepVerificationApp app) : IClass
         Assert.Equal(2, ready.PhotoCount);
         Assert.Equal(1, await app.OutboxCountAsync("ExportBatchReady", batchId));
     }
-
-    /// <summary>The real object storage, counting the uploads of each object.</summary>
-    private sealed class CountingStorage(IObjectStorage inner) : IObjectStorage
-    {
-        private readonly ConcurrentDictionary<string, int> puts = new();
-
-        public int Puts(string bucket, string key) => puts.GetValueOrDefault(bucket + "/" + key);
-
-        public Task EnsureBucketAsync(string bucket, CancellationToken cancellationToken = default) => inner.EnsureBucketAsync(bucket, cancellationToken);
-
-        public Task PutAsync(string bucket, string key, Stream content, long length, string contentType, CancellationToken cancellationToken = default)
-        {
-            puts.AddOrUpdate(bucket + "/" + key, 1, (_, n) => n + 1);
-            return inner.PutAsync(bucket, key, content, length, contentType, cancellationToken);
-        }
-
-        public Task<StoredObject?> StatAsync(string bucket, string key, CancellationToken cancellationToken = default) => inner.StatAsync(bucket, key, cancellationToken);
-
-        public Task<Stream> OpenReadAsync(string bucket, string key, CancellationToken cancellationToken = default) => inner.OpenReadAsync(bucket, key, cancellationToken);
-
-        public Task<Uri> PresignGetAsync(string bucket, string key, TimeSpan expiry) => inner.PresignGetAsync(bucket, key, expiry);
-
-        public Task DeleteAsync(string bucket, string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(bucket, key, cancellationToken);
-    }
 }
 
 /// <summary>The app with a short export sweep (half a second), as several instances would rely on.</summary>
-public sealed class ExportSweepVerificationApp() : VerificationApp(null, new Dictionary<string, string?> { ["Verification:ExportSweepInterval"] = "00:00:00.500" });
+public sealed class ExportSweepVerificationApp() : VerificationApp(
+    null,
+    new Dictionary<string, string?> { ["Verification:ExportSweepInterval"] = "00:00:00.500" },
+    services =>
+    {
+        var store = services.Last(d => d.ServiceType == typeof(IObjectStorage));
+        services.Remove(store);
+        services.AddSingleton<IObjectStorage>(sp => new CountingStorage((IObjectStorage)store.ImplementationFactory!(sp)));
+    });
