@@ -7,6 +7,8 @@ using Capture.Contracts.Registration;
 using Capture.Testing;
 using Capture.Verification.Apis;
 using Microsoft.EntityFrameworkCore;
+using NPOI.SS.UserModel;
+using NPOI.XSSF.UserModel;
 
 namespace Capture.Verification.Tests;
 
@@ -33,6 +35,25 @@ public sealed class ExportTests(VerificationApp app) : IClassFixture<Verificatio
         using var plain = new HttpClient();
         var bytes = await plain.GetByteArrayAsync(link.Url);
         return new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read);
+    }
+
+    /// <summary>manifest.xlsx's rows (every cell text), each written back as a CSV line for comparison with manifest.csv.</summary>
+    private static async Task<List<string>> SheetLinesAsync(ZipArchive zip)
+    {
+        await using var entry = await zip.GetEntry("manifest.xlsx")!.OpenAsync();
+        var copy = new MemoryStream();
+        await entry.CopyToAsync(copy);
+        copy.Position = 0;
+        var sheet = new XSSFWorkbook(copy).GetSheet("manifest");
+        var lines = new List<string>();
+        for (var r = 0; r <= sheet.LastRowNum; r++)
+        {
+            var row = sheet.GetRow(r);
+            Assert.All(row.Cells, c => Assert.Equal(CellType.String, c.CellType));
+            lines.Add(Infrastructure.Csv.Line(row.Cells.Select(c => c.StringCellValue).ToArray()).TrimEnd('\r', '\n'));
+        }
+
+        return lines;
     }
 
     [Fact]
@@ -74,7 +95,7 @@ public sealed class ExportTests(VerificationApp app) : IClassFixture<Verificatio
         Assert.False(problems.ContainsKey(open.RegistrationId));
 
         using var zip = await DownloadAsync(admin, batch.BatchId);
-        var expected = confirmed.Select(c => c.Student.IdNumber + ".jpg").Order(StringComparer.Ordinal).Append("manifest.csv").ToList();
+        var expected = confirmed.Select(c => c.Student.IdNumber + ".jpg").Order(StringComparer.Ordinal).Append("manifest.csv").Append("manifest.xlsx").ToList();
         Assert.Equal(expected, zip.Entries.Select(e => e.FullName));
         foreach (var (student, photo) in confirmed)
         {
@@ -94,6 +115,7 @@ public sealed class ExportTests(VerificationApp app) : IClassFixture<Verificatio
         Assert.Equal(4, lines.Length);
         var first = confirmed.Single(c => lines[1].StartsWith(c.Student.IdNumber, StringComparison.Ordinal));
         Assert.Equal($"{first.Student.IdNumber}.jpg,{first.Student.Name},居民身份证,{first.Student.IdNumber},{first.Student.StudentNumber},硕士,{first.Student.College},{first.Photo.Sha256},confirmed", lines[1]);
+        Assert.Equal(lines, await SheetLinesAsync(zip));
 
         Assert.Equal(1, await app.OutboxCountAsync("ExportBatchReady", batch.BatchId));
         var summary = Assert.Single(await VerificationApp.ReadAsync<List<ExportsApi.DeliveryLine>>(await admin.GetAsync("/api/verification/delivery-summary")));
@@ -130,7 +152,7 @@ public sealed class ExportTests(VerificationApp app) : IClassFixture<Verificatio
         Assert.Equal(2, byNumber.PhotoCount);
         Assert.Equal("law", byNumber.CollegeCode);
         using var zip = await DownloadAsync(admin, byNumber.BatchId);
-        Assert.Equal(students.Where(s => s.College == "law").Select(s => s.StudentNumber + ".jpg").Order(StringComparer.Ordinal), zip.Entries.Where(e => e.Name != "manifest.csv").Select(e => e.FullName));
+        Assert.Equal(students.Where(s => s.College == "law").Select(s => s.StudentNumber + ".jpg").Order(StringComparer.Ordinal), zip.Entries.Where(e => !e.Name.StartsWith("manifest.", StringComparison.Ordinal)).Select(e => e.FullName));
     }
 
     [Fact]

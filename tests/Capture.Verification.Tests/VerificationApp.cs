@@ -30,10 +30,10 @@ public class VerificationApp : IAsyncLifetime
     {
     }
 
-    protected VerificationApp(FakeTimeProvider? clock, IDictionary<string, string?> settings)
+    protected VerificationApp(FakeTimeProvider? clock, IDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
     {
         Clock = clock;
-        Service = new Factory(clock, settings);
+        Service = new Factory(clock, settings, services);
     }
 
     public FakeTimeProvider? Clock { get; }
@@ -134,7 +134,7 @@ public class VerificationApp : IAsyncLifetime
         return System.Text.Json.JsonSerializer.Deserialize<T>(body, System.Text.Json.JsonSerializerOptions.Web)!;
     }
 
-    public sealed class Factory(FakeTimeProvider? clock, IDictionary<string, string?> settings) : ServiceFactory<Program>("verificationdb", usesObjectStorage: true)
+    public sealed class Factory(FakeTimeProvider? clock, IDictionary<string, string?> settings, Action<IServiceCollection>? services = null) : ServiceFactory<Program>("verificationdb", usesObjectStorage: true)
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -147,6 +147,11 @@ public class VerificationApp : IAsyncLifetime
             if (clock is not null)
             {
                 builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));
+            }
+
+            if (services is not null)
+            {
+                builder.ConfigureTestServices(services);
             }
         }
     }

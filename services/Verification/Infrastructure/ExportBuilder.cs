@@ -13,45 +13,67 @@ namespace Capture.Verification.Infrastructure;
 
 /// <summary>
 /// Builds one export batch: the verified students' standardised JPEGs named by ID number (or student number) and
-/// <c>manifest.csv</c>, in one zip written to a temporary file (never held in memory: a photo at a time), then streamed
+/// <c>manifest.csv</c> and <c>manifest.xlsx</c>, in one zip written to a temporary file (never held in memory: a photo at a time), then streamed
 /// to bucket <c>exports</c>. Each photo is checked again (480×640 JPEG within the size range, the SHA-256 accepted);
 /// one that fails, is missing, or belongs to a withdrawn student is listed as a problem and left out. Entries are
-/// sorted, stored uncompressed, with a fixed timestamp: the same set gives the same zip, byte for byte.
+/// sorted, stored uncompressed, with a fixed timestamp: the same set gives the same zip, byte for byte. One instance builds
+/// a batch at a time (<see cref="ExportLease"/>).
 /// </summary>
 public sealed partial class ExportBuilder(IServiceScopeFactory scopes, IObjectStorage storage, TimeProvider time, IOptions<VerificationOptions> options, ILogger<ExportBuilder> logger)
 {
     public const string Bucket = "exports";
     public const string ManifestName = "manifest.csv";
+    public const string ManifestSheetName = "manifest.xlsx";
     private const int ReadAhead = 16;
+    private const string LockBatchRow = "SELECT state AS \"Value\" FROM " + VerificationDbContext.SchemaName + ".export_batches WHERE id = {0} FOR UPDATE";
     private static readonly DateTimeOffset EntryTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly string[] ManifestHeader = ["file_name", "name", "id_type", "id_number", "student_number", "degree_level", "college_code", "sha256", "verification"];
 
-    public async Task BuildAsync(Guid batchId, CancellationToken ct)
+    /// <summary>
+    /// Builds the batch unless another instance is building it (its lease is held) or it is already finished; returns
+    /// whether this call built it (ready or failed).
+    /// </summary>
+    public async Task<bool> BuildAsync(Guid batchId, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VerificationDbContext>();
+        await using var lease = await ExportLease.TryTakeAsync(db.Database.GetConnectionString()!, batchId, ct);
+        if (lease is null)
+        {
+            LogHeldElsewhere(logger, batchId);
+            return false;
+        }
+
+        // Read under the lease: an instance that held it before may have finished the batch meanwhile.
         var batch = await db.Exports.FirstOrDefaultAsync(b => b.Id == batchId, ct);
         if (batch is null || batch.State is ExportState.Ready or ExportState.Failed)
         {
-            return;
+            return false;
         }
 
         batch.Start();
         await db.SaveChangesAsync(ct);
         try
         {
-            await BuildAsync(db, batch, ct);
+            return await BuildAsync(db, lease, batch, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             LogFailed(logger, batch.Id, e);
             db.ChangeTracker.Clear();
             var again = await db.Exports.FirstAsync(b => b.Id == batchId, CancellationToken.None);
+            if (again.State != ExportState.Building)
+            {
+                return false;
+            }
+
             again.Fail("The export could not be written: " + e.Message, time.GetUtcNow());
             await db.SaveChangesAsync(CancellationToken.None);
+            return true;
         }
     }
 
-    private async Task BuildAsync(VerificationDbContext db, ExportBatch batch, CancellationToken ct)
+    private async Task<bool> BuildAsync(VerificationDbContext db, ExportLease lease, ExportBatch batch, CancellationToken ct)
     {
         var school = batch.SchoolCode.ToLowerInvariant();
         var query = db.Tasks.AsNoTracking().Where(t => t.CampaignId == batch.CampaignId && t.SchoolCode.ToLower() == school && t.PhotoId != null
@@ -98,7 +120,8 @@ public sealed partial class ExportBuilder(IServiceScopeFactory scopes, IObjectSt
         {
             await using var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
             var manifest = new StringBuilder();
-            manifest.Append(Csv.Line("file_name", "name", "id_type", "id_number", "student_number", "degree_level", "college_code", "sha256", "verification"));
+            manifest.Append(Csv.Line(ManifestHeader));
+            using var sheet = new ExportManifestSheet(ManifestHeader);
             await using (var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true, Encoding.UTF8))
             {
                 foreach (var window in items.Chunk(ReadAhead))
@@ -122,15 +145,21 @@ public sealed partial class ExportBuilder(IServiceScopeFactory scopes, IObjectSt
                             await output.WriteAsync(buffers[i].AsMemory(0, length), ct);
                         }
 
-                        manifest.Append(Csv.Line(fileName, task.StudentName, task.IdType, task.IdNumber, task.StudentNumber, task.DegreeLevel, task.CollegeCode, task.PhotoSha256, task.State.Kebab()));
+                        string?[] line = [fileName, task.StudentName, task.IdType, task.IdNumber, task.StudentNumber, task.DegreeLevel, task.CollegeCode, task.PhotoSha256, task.State.Kebab()];
+                        manifest.Append(Csv.Line(line));
+                        sheet.Add(line);
                         exported++;
                     }
                 }
 
                 var manifestEntry = zip.CreateEntry(ManifestName, CompressionLevel.Optimal);
                 manifestEntry.LastWriteTime = EntryTime;
-                await using var writer = new StreamWriter(await manifestEntry.OpenAsync(ct), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
-                await writer.WriteAsync(manifest, ct);
+                await using (var writer = new StreamWriter(await manifestEntry.OpenAsync(ct), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true)))
+                {
+                    await writer.WriteAsync(manifest, ct);
+                }
+
+                await sheet.WriteAsync(zip, ManifestSheetName, EntryTime, directory, ct);
             }
 
             await file.FlushAsync(ct);
@@ -139,14 +168,32 @@ public sealed partial class ExportBuilder(IServiceScopeFactory scopes, IObjectSt
             var size = file.Length;
             file.Position = 0;
             var key = $"{batch.SchoolCode}/{batch.CampaignId}/{batch.Id}.zip";
+            if (!await lease.IsHeldAsync(ct))
+            {
+                // The lease's connection dropped: another instance may be building the batch now; the sweep resumes it otherwise.
+                LogLeaseLost(logger, batch.Id);
+                return false;
+            }
+
             await storage.PutAsync(Bucket, key, file, size, "application/zip", ct);
+
+            // The batch row is written once even if the lease was lost meanwhile: the row is locked and must still be building.
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var state = await db.Database.SqlQueryRaw<string>(LockBatchRow, batch.Id).ToListAsync(ct);
+            if (state is not [nameof(ExportState.Building)])
+            {
+                LogLeaseLost(logger, batch.Id);
+                return false;
+            }
 
             var now = time.GetUtcNow();
             batch.Ready(key, sha, size, exported, problems.Count, now);
             db.ExportProblems.AddRange(problems);
             db.AddIntegrationEvent(new ExportBatchReady(batch.Id, batch.CampaignId, batch.SchoolCode, batch.CollegeCode.Length > 0 ? batch.CollegeCode : null, key, sha, size, exported, problems.Count, now));
             await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
             LogReady(logger, batch.Id, exported, problems.Count, size);
+            return true;
         }
         finally
         {
@@ -205,6 +252,12 @@ public sealed partial class ExportBuilder(IServiceScopeFactory scopes, IObjectSt
 
     [LoggerMessage(LogLevel.Information, "Export batch {BatchId} ready: {Photos} photos, {Problems} problems, {Bytes} bytes")]
     private static partial void LogReady(ILogger logger, Guid batchId, int photos, int problems, long bytes);
+
+    [LoggerMessage(LogLevel.Debug, "Export batch {BatchId} is being built by another instance (its lease is held): skipped")]
+    private static partial void LogHeldElsewhere(ILogger logger, Guid batchId);
+
+    [LoggerMessage(LogLevel.Warning, "Export batch {BatchId}: the lease was lost while building (database connection dropped); left for the instance that holds it or the next sweep")]
+    private static partial void LogLeaseLost(ILogger logger, Guid batchId);
 
     [LoggerMessage(LogLevel.Error, "Export batch {BatchId} failed")]
     private static partial void LogFailed(ILogger logger, Guid batchId, Exception exception);

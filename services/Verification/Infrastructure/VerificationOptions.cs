@@ -23,6 +23,12 @@ public sealed class VerificationOptions
     /// <summary>How long a requested export waits before it is built: requests for the same set in that time get the same batch.</summary>
     public TimeSpan ExportDebounce { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How often each instance looks for export batches still queued or building that no instance is building (one a
+    /// crashed instance left), and builds them.
+    /// </summary>
+    public TimeSpan ExportSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Where export zips are written before upload (default: the system's temp directory).</summary>
     public string? ExportTempDirectory { get; set; }
 }
