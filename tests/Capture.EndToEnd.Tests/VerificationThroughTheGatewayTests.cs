@@ -112,7 +112,7 @@ public sealed class VerificationThroughTheGatewayTests(SystemFixture fixture)
         var link = await admin.GetFromJsonAsync<JsonElement>($"/api/verification/exports/{batchId}/download");
         using var plain = new HttpClient();
         using var zip = new ZipArchive(new MemoryStream(await plain.GetByteArrayAsync(link.GetProperty("url").GetString())), ZipArchiveMode.Read);
-        Assert.Equal([row.IdNumber + ".jpg", "manifest.csv"], zip.Entries.Select(e => e.FullName));
+        Assert.Equal([row.IdNumber + ".jpg", "manifest.csv", "manifest.xlsx"], zip.Entries.Select(e => e.FullName));
         using var manifest = new StreamReader(await zip.GetEntry("manifest.csv")!.OpenAsync(), Encoding.UTF8);
         var text = await manifest.ReadToEndAsync();
         Assert.Contains($"{row.IdNumber}.jpg,欧阳娜娜,", text);
