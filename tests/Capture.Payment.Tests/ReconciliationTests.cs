@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Capture.Payment.Apis;
 using Capture.Payment.Domain;
+using Capture.Payment.Infrastructure;
 using Capture.ServiceDefaults.Security;
 using Capture.Testing;
 

@@ -63,8 +63,9 @@ public static class ReconciliationApi
             }
         }
 
-        var (lines, errors) = TradeBill.Parse(text, day, s.Time.GetUtcNow());
-        if (errors.Count > 0)
+        var source = upload.Length > 0 ? StatementImport.FromUpload : StatementImport.FromProvider;
+        var (report, errors) = await StatementImports.ImportAsync(s.Db, day, text, source, request.HttpContext.User.Subject() ?? "ops", s.Time.GetUtcNow(), ct);
+        if (report is null)
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status400BadRequest,
@@ -73,13 +74,7 @@ public static class ReconciliationApi
                 extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["bill"] = [.. errors.Take(200)] } });
         }
 
-        await using var transaction = await s.Db.Database.BeginTransactionAsync(ct);
-        await s.Db.StatementLines.Where(l => l.BillDate == day).ExecuteDeleteAsync(ct);
-        s.Db.StatementLines.AddRange(lines);
-        await s.Db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        s.Db.ChangeTracker.Clear();
-        return TypedResults.Ok(await ReportAsync(s.Db, day, ct));
+        return TypedResults.Ok(report);
     }
 
     private static async Task<Results<Ok<StatementReport>, ProblemHttpResult>> MismatchesAsync(string billDate, [AsParameters] PaymentServices s, CancellationToken ct)
@@ -89,33 +84,7 @@ public static class ReconciliationApi
             return Problems.Invalid("billDate", "Give the bill's day as yyyy-MM-dd.");
         }
 
-        return TypedResults.Ok(await ReportAsync(s.Db, day, ct));
-    }
-
-    public static async Task<StatementReport> ReportAsync(PaymentDbContext db, DateOnly day, CancellationToken ct)
-    {
-        var start = ShanghaiTime.ToUtc(day, TimeOnly.MinValue);
-        var end = ShanghaiTime.ToUtc(day.AddDays(1), TimeOnly.MinValue);
-        var bill = await db.StatementLines.AsNoTracking().Where(l => l.BillDate == day).ToListAsync(ct);
-        var paid = await db.Orders.AsNoTracking()
-            .Where(o => o.Method == PaymentMethods.Online && o.PaidAt >= start && o.PaidAt < end && (o.Status == OrderStatus.Paid || o.Status == OrderStatus.Refunded))
-            .ToListAsync(ct);
-        var named = bill.Select(l => l.OutTradeNo).Distinct().ToList();
-        var referenced = (await db.Orders.AsNoTracking().Where(o => named.Contains(o.OutTradeNo)).ToListAsync(ct)).Concat(paid)
-            .DistinctBy(o => o.Id).ToDictionary(o => o.OutTradeNo);
-        // A number an order gave up (re-priced, switched) is matched to that order: its payment was the order's, or a second one refunded.
-        var superseded = await (from n in db.SupersededTradeNumbers.AsNoTracking()
-                                join o in db.Orders.AsNoTracking() on n.OrderId equals o.Id
-                                where named.Contains(n.OutTradeNo)
-                                select new { n, o }).ToListAsync(ct);
-        var refunded = await (from r in db.Refunds.AsNoTracking()
-                              join o in db.Orders.AsNoTracking() on r.OrderId equals o.Id
-                              where r.Method == PaymentMethods.Online && r.Status == RefundStatus.Succeeded && r.CompletedAt >= start && r.CompletedAt < end
-                              select new { OutTradeNo = r.SupersededOutTradeNo ?? o.OutTradeNo, r.AmountFen }).ToListAsync(ct);
-        var mismatches = Reconciliation.Compare(
-            paid, referenced, refunded.GroupBy(r => r.OutTradeNo).ToDictionary(g => g.Key, g => g.Sum(r => r.AmountFen)), bill,
-            superseded.ToDictionary(x => x.n.OutTradeNo, x => (x.n, x.o)));
-        return new StatementReport(day, bill.Count, paid.Count, mismatches);
+        return TypedResults.Ok(await StatementImports.ReportAsync(s.Db, day, ct));
     }
 
     private static async Task<Results<Ok<List<DailyRow>>, FileContentHttpResult, ProblemHttpResult>> DailyAsync(
@@ -188,7 +157,6 @@ public static class ReconciliationApi
     }
 }
 
-public sealed record StatementReport(DateOnly BillDate, int BillLines, int PaidOnlineHere, List<Mismatch> Mismatches);
 
 /// <summary>One day, method and college: payments, fen expected, received and refunded, and the same by fee item (the campaign's items, e.g. 15 web + 15 photo).</summary>
 public sealed record DailyRow(DateOnly Day, string Method, string CollegeCode, int Payments, long ExpectedFen, long ReceivedFen, long RefundedFen, IReadOnlyList<DailyItem> Items);

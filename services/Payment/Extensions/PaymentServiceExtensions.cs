@@ -57,6 +57,8 @@ public static class PaymentServiceExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RefundWorker>());
         builder.Services.AddSingleton<SupersededOrderCloser>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SupersededOrderCloser>());
+        builder.Services.AddSingleton<DailyBillImporter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DailyBillImporter>());
         return builder;
     }
 }

@@ -39,6 +39,8 @@ public sealed class PaymentDbContext(DbContextOptions<PaymentDbContext> options)
 
     public DbSet<StatementLine> StatementLines => Set<StatementLine>();
 
+    public DbSet<StatementImport> StatementImports => Set<StatementImport>();
+
     public DbSet<CampaignFee> CampaignFees => Set<CampaignFee>();
 
     /// <summary>The itemised fees of the given campaigns, by campaign.</summary>

@@ -18,4 +18,13 @@ public sealed class PaymentOptions
 
     /// <summary>When a campaign has no refund date of its own: absentees are refunded this long after their session closed.</summary>
     public TimeSpan DefaultRefundAfter { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>When (Beijing time) yesterday's trade bill is downloaded and imported: WeChat Pay makes it available after 10:00.</summary>
+    public TimeOnly BillImportAt { get; set; } = new(10, 30);
+
+    /// <summary>How many bill days back the daily import looks for days not imported yet (0 turns it off).</summary>
+    public int BillImportDays { get; set; } = 3;
+
+    /// <summary>How often the daily import looks (a day the provider did not give yet is asked again then).</summary>
+    public TimeSpan BillImportInterval { get; set; } = TimeSpan.FromMinutes(30);
 }

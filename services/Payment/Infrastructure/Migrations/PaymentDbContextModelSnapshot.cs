@@ -480,6 +480,42 @@ namespace Capture.Payment.Infrastructure.Migrations
                     b.ToTable("remittances", "payment");
                 });
 
+            modelBuilder.Entity("Capture.Payment.Domain.StatementImport", b =>
+                {
+                    b.Property<DateOnly>("BillDate")
+                        .HasColumnType("date")
+                        .HasColumnName("bill_date");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<string>("ImportedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("imported_by");
+
+                    b.Property<int>("Lines")
+                        .HasColumnType("integer")
+                        .HasColumnName("lines");
+
+                    b.Property<int>("Mismatches")
+                        .HasColumnType("integer")
+                        .HasColumnName("mismatches");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("source");
+
+                    b.HasKey("BillDate")
+                        .HasName("pk_statement_imports");
+
+                    b.ToTable("statement_imports", "payment");
+                });
+
             modelBuilder.Entity("Capture.Payment.Domain.StatementLine", b =>
                 {
                     b.Property<Guid>("Id")
