@@ -15,6 +15,9 @@ public sealed class SystemFixture : IAsyncLifetime
     private string? virtualHost;
     private string? directory;
 
+    /// <summary>How long the web pages' access tokens live in the test system (they are renewed before they end).</summary>
+    public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromSeconds(10);
+
     public CaptureSystem System { get; private set; } = null!;
 
     /// <summary>The RabbitMQ virtual host the system's services use, for tests that listen to its events.</summary>
@@ -48,6 +51,8 @@ public sealed class SystemFixture : IAsyncLifetime
                 ["Payment__RefundInterval"] = "00:00:01",
                 ["Payment__PollAfter"] = "00:00:03",
                 ["Payment__PollInterval"] = "00:00:01",
+                // The pages' development sign-ins get short access tokens, renewed with their refresh tokens as they end.
+                ["Web__DevelopmentAccessTokenLifetime"] = AccessTokenLifetime.ToString("c", global::System.Globalization.CultureInfo.InvariantCulture),
             },
         });
     }

@@ -155,4 +155,32 @@ public sealed class SchoolInTheBrowserTests(SystemFixture system, BrowserFixture
             File.Delete(file);
         }
     }
+    [Fact]
+    public async Task A_page_left_open_longer_than_its_access_token_keeps_working_and_a_reload_keeps_the_sign_in()
+    {
+        // The system's development tokens live SystemFixture.AccessTokenLifetime (10 s) and the services accept one up to
+        // 30 s after it ended (clock skew): waiting past both, the page works only with tokens it renewed itself.
+        var school = RosterData.SchoolCode();
+        var page = await browser.OpenAsync(system.System.GatewayUri);
+        await page.SignInAsync(CaptureRoles.SchoolAdmin, "graduate-school", school);
+        await page.WaitForInteractiveAsync();
+        await Task.Delay(SystemFixture.AccessTokenLifetime + TimeSpan.FromSeconds(30) + TimeSpan.FromSeconds(5));
+
+        // The open page (its circuit) calls the gateway after its first token has ended.
+        await page.Locator("[data-test=campaign-schoolName]").FillAsync("兰州大学");
+        await page.Locator("[data-test=campaign-cohort]").FillAsync("2027届");
+        var today = DateTime.UtcNow.AddHours(8).Date;
+        await page.Locator("[data-test=campaign-opens]").FillAsync(today.AddDays(-1).ToString("yyyy-MM-dd") + "T08:00");
+        await page.Locator("[data-test=campaign-closes]").FillAsync(today.AddDays(30).ToString("yyyy-MM-dd") + "T18:00");
+        await page.Locator("[data-test=campaign-deadline]").FillAsync(today.AddDays(20).ToString("yyyy-MM-dd") + "T18:00");
+        await page.Locator("[data-test=campaign-fee]").FillAsync("30");
+        await page.Locator("[data-test=campaign-save]").ClickAsync();
+        await Expect(page.Locator("[data-test=campaign-row]")).ToHaveCountAsync(1);
+
+        // A reload after that: still signed in (the cookie took the renewed token), and the campaign is listed.
+        await page.ReloadAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/school"));
+        await page.WaitForInteractiveAsync();
+        await Expect(page.Locator("[data-test=campaign-row]")).ToHaveCountAsync(1);
+    }
 }

@@ -15,14 +15,14 @@ public static partial class Downloads
 
     public static IEndpointRouteBuilder MapDownloads(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/download/{**path}", async (string path, HttpContext http, IHttpClientFactory factory, IConfiguration configuration) =>
+        app.MapGet("/download/{**path}", async (string path, HttpContext http, IHttpClientFactory factory, IConfiguration configuration, SessionTokens tokens) =>
         {
             if (!Allowed().IsMatch(path))
             {
                 return Results.Problem(statusCode: 404, title: "Not a download", detail: "Only the summary, list and export files can be downloaded here.");
             }
 
-            if (http.User.FindFirst(WebClaims.AccessToken)?.Value is not { Length: > 0 } token)
+            if (await tokens.AccessTokenAsync(http.User, http.RequestAborted) is not { Length: > 0 } token)
             {
                 return Results.Challenge();
             }

@@ -10,7 +10,7 @@ namespace Capture.Web.Infrastructure;
 /// sign-in cookie as the <see cref="WebClaims.AccessToken"/> claim). No page reads a service's database.
 /// Scoped to the circuit (or the request), so the token is always the current user's.
 /// </summary>
-public sealed class GatewayClient(HttpClient http, AuthenticationStateProvider authentication)
+public sealed class GatewayClient(HttpClient http, AuthenticationStateProvider authentication, SessionTokens tokens)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -122,7 +122,7 @@ public sealed class GatewayClient(HttpClient http, AuthenticationStateProvider a
     {
         var request = new HttpRequestMessage(method, path);
         var state = await authentication.GetAuthenticationStateAsync();
-        if (state.User.FindFirst(WebClaims.AccessToken)?.Value is { Length: > 0 } token)
+        if (await tokens.AccessTokenAsync(state.User, CancellationToken.None) is { Length: > 0 } token)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }

@@ -12,6 +12,12 @@ public static class WebClaims
 {
     /// <summary>The bearer token the pages call the gateway with, kept in the (encrypted) sign-in cookie.</summary>
     public const string AccessToken = "access_token";
+
+    /// <summary>The refresh token that renews it (when the authority gave one), kept in the same cookie.</summary>
+    public const string RefreshToken = "refresh_token";
+
+    /// <summary>One sign-in's id: the key of its latest tokens in <see cref="SessionTokens"/>.</summary>
+    public const string Session = "sid";
 }
 
 /// <summary>
@@ -42,6 +48,31 @@ public static class WebAuthentication
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.SlidingExpiration = false;
+            // A renewed access token (SessionTokens) goes back into the cookie on the next request, so a reload after
+            // hours still finds a valid token; a sign-in that can no longer be renewed ends.
+            options.Events.OnValidatePrincipal = async context =>
+            {
+                if (context.Principal is not { } principal || principal.FindFirst(WebClaims.RefreshToken) is null)
+                {
+                    return;
+                }
+
+                var tokens = context.HttpContext.RequestServices.GetRequiredService<SessionTokens>();
+                var current = await tokens.CurrentAsync(principal, context.HttpContext.RequestAborted);
+                if (current is null || current.ExpiresAt <= DateTimeOffset.UtcNow)
+                {
+                    tokens.Forget(principal);
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                    return;
+                }
+
+                if (current.AccessToken != principal.FindFirst(WebClaims.AccessToken)?.Value)
+                {
+                    context.ReplacePrincipal(PrincipalFor(current.AccessToken, current.RefreshToken, principal.FindFirst(WebClaims.Session)?.Value));
+                    context.ShouldRenew = true;
+                }
+            };
         });
 
         if (oidc)
@@ -58,6 +89,12 @@ public static class WebAuthentication
                 options.TokenValidationParameters.RoleClaimType = CaptureClaims.Role;
                 options.TokenValidationParameters.NameClaimType = CaptureClaims.Subject;
                 options.Scope.Add(builder.Configuration["Auth:Scope"] ?? "capture");
+                // A refresh token, so the pages renew the access token themselves (a station screen open all day).
+                if ((builder.Configuration["Auth:RefreshScope"] ?? "offline_access") is { Length: > 0 } refreshScope)
+                {
+                    options.Scope.Add(refreshScope);
+                }
+
                 options.Events.OnTokenValidated = context =>
                 {
                     // The services authorise with the access token's claims: the cookie carries that token and its claims.
@@ -73,7 +110,14 @@ public static class WebAuthentication
                         }
 
                         identity.AddClaim(new Claim(WebClaims.AccessToken, accessToken));
-                        context.Properties!.ExpiresUtc = token.ValidTo;
+                        var refreshToken = context.TokenEndpointResponse.RefreshToken;
+                        if (!string.IsNullOrEmpty(refreshToken))
+                        {
+                            identity.AddClaim(new Claim(WebClaims.RefreshToken, refreshToken));
+                            identity.AddClaim(new Claim(WebClaims.Session, Guid.NewGuid().ToString("N")));
+                        }
+
+                        context.Properties!.ExpiresUtc = SessionEnd(builder.Configuration, token.ValidTo, refreshToken);
                     }
 
                     return Task.CompletedTask;
@@ -86,8 +130,17 @@ public static class WebAuthentication
         return builder;
     }
 
-    /// <summary>The principal a token stands for: its role and scope claims, and the token itself.</summary>
-    public static ClaimsPrincipal PrincipalFor(string accessToken)
+    /// <summary>
+    /// When the sign-in cookie ends: with a refresh token, <c>Web:SessionLifetime</c> (14 h: a capture day) from now;
+    /// without one, when the access token does.
+    /// </summary>
+    public static DateTimeOffset SessionEnd(IConfiguration configuration, DateTime accessTokenEnds, string? refreshToken) =>
+        string.IsNullOrEmpty(refreshToken)
+            ? accessTokenEnds
+            : DateTimeOffset.UtcNow + (configuration.GetValue<TimeSpan?>("Web:SessionLifetime") ?? TimeSpan.FromHours(14));
+
+    /// <summary>The principal a token stands for: its role and scope claims, the token itself, and what renews it.</summary>
+    public static ClaimsPrincipal PrincipalFor(string accessToken, string? refreshToken = null, string? session = null)
     {
         var token = new JsonWebToken(accessToken);
         var identity = new ClaimsIdentity(CookieAuthenticationDefaults.AuthenticationScheme, CaptureClaims.Subject, CaptureClaims.Role);
@@ -100,15 +153,25 @@ public static class WebAuthentication
         }
 
         identity.AddClaim(new Claim(WebClaims.AccessToken, accessToken));
+        if (!string.IsNullOrEmpty(refreshToken))
+        {
+            identity.AddClaim(new Claim(WebClaims.RefreshToken, refreshToken));
+            identity.AddClaim(new Claim(WebClaims.Session, session ?? Guid.NewGuid().ToString("N")));
+        }
+
         return new ClaimsPrincipal(identity);
     }
 
-    /// <summary>Signs the person in with a token; the cookie ends when the token does.</summary>
-    public static Task SignInWithTokenAsync(this HttpContext context, string accessToken) =>
+    /// <summary>Signs the person in with a token (and the refresh token that renews it); see <see cref="SessionEnd"/>.</summary>
+    public static Task SignInWithTokenAsync(this HttpContext context, string accessToken, string? refreshToken = null) =>
         context.SignInAsync(
             CookieAuthenticationDefaults.AuthenticationScheme,
-            PrincipalFor(accessToken),
-            new AuthenticationProperties { IsPersistent = false, ExpiresUtc = new JsonWebToken(accessToken).ValidTo });
+            PrincipalFor(accessToken, refreshToken),
+            new AuthenticationProperties
+            {
+                IsPersistent = false,
+                ExpiresUtc = SessionEnd(context.RequestServices.GetRequiredService<IConfiguration>(), new JsonWebToken(accessToken).ValidTo, refreshToken),
+            });
 
     /// <summary>The page a role starts on.</summary>
     public static string HomeOf(ClaimsPrincipal user) => user.FindFirst(CaptureClaims.Role)?.Value switch
@@ -143,6 +206,69 @@ public sealed class DevelopmentTokenClient(HttpClient http)
             return new(default, ApiProblem.Unreachable(ex.Message), System.Net.HttpStatusCode.ServiceUnavailable);
         }
     }
+
+    /// <summary>
+    /// Signs in through the gateway's development authority (<c>/dev</c>) as the device flow does, approving the code at
+    /// once with the chosen role and scope: an access token and a refresh token, so development pages renew their
+    /// tokens exactly as production ones do (<see cref="SessionTokens"/>). <paramref name="accessTokenLifetime"/>
+    /// (<c>Web:DevelopmentAccessTokenLifetime</c>) makes tokens short to see renewal at work; null: the gateway's.
+    /// </summary>
+    public async Task<ApiResult<TokenSet>> SignInAsync(DevelopmentTokenRequest request, TimeSpan? accessTokenLifetime, CancellationToken ct)
+    {
+        try
+        {
+            using var start = await http.PostAsync("/dev/device/authorize", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["client_id"] = TokenRefresher.DevelopmentClientId, ["scope"] = "openid offline_access capture",
+            }), ct);
+            if (!start.IsSuccessStatusCode)
+            {
+                return new(default, await ApiProblem.ReadAsync(start, ct), start.StatusCode);
+            }
+
+            var code = (await start.Content.ReadFromJsonAsync<DeviceStart>(GatewayClient.Json, ct))!;
+            using var approve = await http.PostAsJsonAsync("/dev/device/approve", new DeviceApproval(
+                code.UserCode, request.Role, request.Subject, request.School, request.College, request.Venue,
+                accessTokenLifetime is { } lifetime ? (int)lifetime.TotalSeconds : null), GatewayClient.Json, ct);
+            if (!approve.IsSuccessStatusCode)
+            {
+                return new(default, await ApiProblem.ReadAsync(approve, ct), approve.StatusCode);
+            }
+
+            using var token = await http.PostAsync("/dev/device/token", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "urn:ietf:params:oauth:grant-type:device_code", ["device_code"] = code.DeviceCode, ["client_id"] = TokenRefresher.DevelopmentClientId,
+            }), ct);
+            if (!token.IsSuccessStatusCode)
+            {
+                return new(default, await ApiProblem.ReadAsync(token, ct), token.StatusCode);
+            }
+
+            var issued = (await token.Content.ReadFromJsonAsync<DeviceTokens>(GatewayClient.Json, ct))!;
+            return new(TokenSet.From(issued.AccessToken, issued.RefreshToken), null, token.StatusCode);
+        }
+        catch (HttpRequestException ex)
+        {
+            return new(default, ApiProblem.Unreachable(ex.Message), System.Net.HttpStatusCode.ServiceUnavailable);
+        }
+    }
+
+    private sealed record DeviceStart(
+        [property: System.Text.Json.Serialization.JsonPropertyName("device_code")] string DeviceCode,
+        [property: System.Text.Json.Serialization.JsonPropertyName("user_code")] string UserCode);
+
+    private sealed record DeviceApproval(
+        [property: System.Text.Json.Serialization.JsonPropertyName("user_code")] string UserCode,
+        [property: System.Text.Json.Serialization.JsonPropertyName("role")] string? Role,
+        [property: System.Text.Json.Serialization.JsonPropertyName("subject")] string? Subject,
+        [property: System.Text.Json.Serialization.JsonPropertyName("school")] string? School,
+        [property: System.Text.Json.Serialization.JsonPropertyName("college")] string? College,
+        [property: System.Text.Json.Serialization.JsonPropertyName("venue")] string? Venue,
+        [property: System.Text.Json.Serialization.JsonPropertyName("access_token_lifetime")] int? AccessTokenLifetime);
+
+    private sealed record DeviceTokens(
+        [property: System.Text.Json.Serialization.JsonPropertyName("access_token")] string AccessToken,
+        [property: System.Text.Json.Serialization.JsonPropertyName("refresh_token")] string? RefreshToken);
 
     public sealed record VenueChoice(Guid Id, string Code, string Name);
 

@@ -40,6 +40,9 @@ public static class WebServiceExtensions
             http.BaseAddress = gateway;
             http.Timeout = TimeSpan.FromSeconds(15);
         });
+        builder.Services.AddHttpClient(nameof(TokenRefresher), http => http.Timeout = TimeSpan.FromSeconds(15));
+        builder.Services.AddSingleton<TokenRefresher>();
+        builder.Services.AddSingleton<SessionTokens>();
         builder.Services.AddHttpClient(nameof(Downloads));
         builder.Services.AddHttpClient<OpsProbe>(http => http.Timeout = TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(TimeProvider.System);
