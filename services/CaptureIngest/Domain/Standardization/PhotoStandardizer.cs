@@ -27,6 +27,11 @@ public sealed class PhotoStandardizer : IDisposable
         // on the same input, which never happens here (every photo is a new file), and it kept up to ~90 MB of decoded
         // photos alive (each cached crop or resize holds its input): off, unless configured.
         NetVips.Cache.Max = options.VipsOperationCache;
+        if (options.VipsConcurrency > 0)
+        {
+            NetVips.NetVips.Concurrency = options.VipsConcurrency;
+        }
+
         (detector, FaceDetectorWarning) = FaceDetectors.Create(options);
     }
 

@@ -125,6 +125,13 @@ public sealed class StandardizationOptions
     /// </summary>
     public int VipsOperationCache { get; set; }
 
+    /// <summary>
+    /// libvips' worker threads per operation (process-wide); 1 by default: the standardisation workers already run one
+    /// photo each in parallel, and splitting a photo's small operations over threads only adds their synchronisation
+    /// (`photo-cpu`: ~3 % less CPU per photo, ~7 % more photos/s with two workers). 0 leaves libvips' default (the cores).
+    /// </summary>
+    public int VipsConcurrency { get; set; } = 1;
+
     /// <summary>Where Debian's opencv-data puts the Haar cascades (the Haar detector's).</summary>
     public string CascadeDirectory { get; set; } = "/usr/share/opencv4/haarcascades";
 }
