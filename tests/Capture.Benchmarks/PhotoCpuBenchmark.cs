@@ -63,7 +63,13 @@ public static class PhotoCpuBenchmark
             void Vips(string path) => LibvipsAlone.CentreCrop(path);
 
             var detector = Enum.Parse<FaceDetectorKind>(Environment.GetEnvironmentVariable("BENCHMARK_PHOTO_CPU_DETECTOR") ?? nameof(FaceDetectorKind.BlazeFace), ignoreCase: true);
-            using var standardizer = new PhotoStandardizer(new StandardizationOptions { FaceDetector = detector });
+            var options = new StandardizationOptions { FaceDetector = detector };
+            if (Environment.GetEnvironmentVariable("BENCHMARK_DECODE_LONG_SIDE") is { } longSide)
+            {
+                options.DecodeLongSide = int.Parse(longSide, CultureInfo.InvariantCulture);
+            }
+
+            using var standardizer = new PhotoStandardizer(options);
             if (standardizer.FaceDetectorWarning is { } warning)
             {
                 throw new InvalidOperationException(warning);

@@ -36,7 +36,10 @@ public static class RosterData
         })];
     }
 
-    public static string SchoolCode() => Random.Shared.Next(10000, 99999).ToString(CultureInfo.InvariantCulture);
+    private static int schoolCodes = Random.Shared.Next(0, 90000);
+
+    /// <summary>A five-digit school code no other call in this test run returns: two tests sharing a school would see each other's data.</summary>
+    public static string SchoolCode() => (10000 + Interlocked.Increment(ref schoolCodes) % 90000).ToString(CultureInfo.InvariantCulture);
 
     public static string Prefix() => "T" + Random.Shared.Next(100000, 999999).ToString(CultureInfo.InvariantCulture);
 

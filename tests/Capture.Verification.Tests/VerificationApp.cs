@@ -65,9 +65,18 @@ public class VerificationApp : IAsyncLifetime
     public static string NewSchool() => "9" + Interlocked.Increment(ref schools).ToString("D2") + Random.Shared.Next(10, 99);
 
     /// <summary>A valid resident ID number (GB 11643-1999 check character) made from a running number.</summary>
+    private static int idNumbers = Random.Shared.Next(0, 1_000_000);
+
+    /// <summary>
+    /// A valid mainland ID number, different from every other this test run makes: an export names files by ID number,
+    /// and two students of one batch with the same number are both left out as a duplicate-file-name problem (with only
+    /// 900 numbers to draw from, that made an export test fail about once in ten runs).
+    /// </summary>
     public static string NewIdNumber()
     {
-        var body = "110105" + "1999" + "0101" + Random.Shared.Next(100, 999).ToString();
+        var n = Interlocked.Increment(ref idNumbers);
+        var born = new DateOnly(1990, 1, 1).AddDays(n / 900 % 7300);
+        var body = "110105" + born.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture) + (100 + n % 900).ToString(System.Globalization.CultureInfo.InvariantCulture);
         int[] weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
         var sum = body.Select((c, i) => (c - '0') * weights[i]).Sum();
         return body + "10X98765432"[sum % 11];
@@ -76,7 +85,7 @@ public class VerificationApp : IAsyncLifetime
     /// <summary>A student approved in Registration (as its event says), known to the service once this returns.</summary>
     public async Task<TestStudent> ApproveAsync(string? school = null, string college = "law", Guid? campaign = null, int? windowDays = 40, bool wait = true)
     {
-        var student = new TestStudent(Guid.NewGuid(), campaign ?? Guid.NewGuid(), school ?? NewSchool(), college, "2202" + Random.Shared.Next(10000, 99999), "王" + Random.Shared.Next(100, 999), NewIdNumber());
+        var student = new TestStudent(Guid.NewGuid(), campaign ?? Guid.NewGuid(), school ?? NewSchool(), college, "2202" + (10000 + Interlocked.Increment(ref idNumbers) % 90000).ToString(System.Globalization.CultureInfo.InvariantCulture), "王" + Random.Shared.Next(100, 999), NewIdNumber());
         await Bus.Publish(new RegistrationApproved(
             student.RegistrationId, student.CampaignId, student.School, college, college + "学院", null, student.StudentNumber, student.Name,
             PersonalData.MaskIdNumber(student.IdNumber), "硕士", "全日制", null, 0, Now, "居民身份证", student.IdNumber, windowDays));
