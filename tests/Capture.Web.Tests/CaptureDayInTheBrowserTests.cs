@@ -115,7 +115,10 @@ public sealed class CaptureDayInTheBrowserTests(SystemFixture system, BrowserFix
         }
         catch (PlaywrightException)
         {
-            Assert.Fail($"the station's verdict feed did not connect: {await feed.GetAttributeAsync("title")}");
+            // Once in a full run under load the page held no feed state at all when this looked: say where the page was.
+            var title = await feed.CountAsync() > 0 ? await feed.GetAttributeAsync("title", new() { Timeout = 2_000 }) : "(no feed state on the page)";
+            await desk.ScreenshotAsync("station-feed-not-connected");
+            Assert.Fail($"the station's verdict feed did not connect: {title}; the page is at {desk.Url}");
         }
 
         // The scanner types the code and Enter (keyboard wedge).
