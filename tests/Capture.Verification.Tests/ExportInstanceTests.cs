@@ -120,12 +120,59 @@ public sealed class ExportInstanceTests(ExportSweepVerificationApp app) : IClass
         Assert.Equal(2, ready.PhotoCount);
         Assert.Equal(1, await app.OutboxCountAsync("ExportBatchReady", batchId));
     }
+
+    [Fact]
+    public async Task A_build_stopped_by_the_store_out_of_reach_is_built_by_a_later_sweep()
+    {
+        var (school, campaign) = await ConfirmedStudentsAsync(2, oneMissingPhoto: false);
+        var storage = (CountingStorage)app.Service.Services.GetRequiredService<IObjectStorage>();
+        storage.RefuseUploads(ExportBuilder.Bucket, 2);
+        try
+        {
+            var batch = await InsertBatchAsync(school, campaign, building: false, DateTimeOffset.UtcNow.AddMinutes(-1));
+
+            // The first two attempts cannot store the zip: the batch stays building, saying why, and a sweep tries again.
+            var ready = await Eventually.GetAsync(() => BatchAsync(batch.Id), b => b.State is ExportState.Ready or ExportState.Failed, TimeSpan.FromSeconds(60), "the batch built");
+            Assert.True(ready.State == ExportState.Ready, $"the batch is {ready.State}: {ready.Failure}");
+            Assert.Equal((3, 2, (string?)null), (ready.Attempts, ready.PhotoCount, ready.Failure));
+            Assert.Equal(1, storage.Puts(ExportBuilder.Bucket, ready.ObjectKey!));
+            Assert.Equal(1, await app.OutboxCountAsync("ExportBatchReady", batch.Id));
+        }
+        finally
+        {
+            storage.RefuseUploads(ExportBuilder.Bucket, 0);
+        }
+    }
+
+    [Fact]
+    public async Task A_store_out_of_reach_for_every_attempt_fails_the_batch_after_the_last_and_says_why()
+    {
+        var (school, campaign) = await ConfirmedStudentsAsync(1, oneMissingPhoto: false);
+        var storage = (CountingStorage)app.Service.Services.GetRequiredService<IObjectStorage>();
+        storage.RefuseUploads(ExportBuilder.Bucket, int.MaxValue);
+        try
+        {
+            var batch = await InsertBatchAsync(school, campaign, building: false, DateTimeOffset.UtcNow.AddMinutes(-1));
+            var failed = await Eventually.GetAsync(() => BatchAsync(batch.Id), b => b.State is ExportState.Ready or ExportState.Failed, TimeSpan.FromSeconds(60), "the batch given up");
+            Assert.Equal((ExportState.Failed, 3), (failed.State, failed.Attempts));
+            Assert.Contains("out of reach", failed.Failure);
+            Assert.Equal(0, await app.OutboxCountAsync("ExportBatchReady", batch.Id));
+
+            // Given up for good: later sweeps leave it failed.
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            Assert.Equal((ExportState.Failed, 3), ((await BatchAsync(batch.Id)).State, (await BatchAsync(batch.Id)).Attempts));
+        }
+        finally
+        {
+            storage.RefuseUploads(ExportBuilder.Bucket, 0);
+        }
+    }
 }
 
-/// <summary>The app with a short export sweep (half a second), as several instances would rely on.</summary>
+/// <summary>The app with a short export sweep (half a second), as several instances would rely on, and 3 attempts per batch.</summary>
 public sealed class ExportSweepVerificationApp() : VerificationApp(
     null,
-    new Dictionary<string, string?> { ["Verification:ExportSweepInterval"] = "00:00:00.500" },
+    new Dictionary<string, string?> { ["Verification:ExportSweepInterval"] = "00:00:00.500", ["Verification:ExportMaxAttempts"] = "3" },
     services =>
     {
         var store = services.Last(d => d.ServiceType == typeof(IObjectStorage));

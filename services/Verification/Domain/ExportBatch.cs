@@ -41,7 +41,24 @@ public sealed class ExportBatch
 
     public string? Failure { get; private set; }
 
-    public void Start() => State = ExportState.Building;
+    /// <summary>
+    /// How many builds of this batch have started. A build stopped by a passing fault (the object store or the database
+    /// out of reach) leaves the batch building, and the next sweep tries again, up to <c>Verification:ExportMaxAttempts</c>.
+    /// </summary>
+    public int Attempts { get; private set; }
+
+    public void Start()
+    {
+        State = ExportState.Building;
+        Attempts++;
+    }
+
+    /// <summary>A build stopped by a passing fault: the batch stays building, saying why, for the next sweep to try again.</summary>
+    public void Interrupted(string why)
+    {
+        var text = $"attempt {Attempts} stopped ({why}); tried again by the next sweep";
+        Failure = text.Length > Limits.Reason ? text[..Limits.Reason] : text;
+    }
 
     public void Ready(string objectKey, string sha256, long size, int photos, int problems, DateTimeOffset now)
     {
@@ -52,6 +69,7 @@ public sealed class ExportBatch
         PhotoCount = photos;
         ProblemCount = problems;
         FinishedAt = now;
+        Failure = null;
     }
 
     public void Fail(string failure, DateTimeOffset now)

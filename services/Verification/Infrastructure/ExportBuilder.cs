@@ -59,7 +59,6 @@ public sealed partial class ExportBuilder(IServiceScopeFactory scopes, IObjectSt
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            LogFailed(logger, batch.Id, e);
             db.ChangeTracker.Clear();
             var again = await db.Exports.FirstAsync(b => b.Id == batchId, CancellationToken.None);
             if (again.State != ExportState.Building)
@@ -67,6 +66,15 @@ public sealed partial class ExportBuilder(IServiceScopeFactory scopes, IObjectSt
                 return false;
             }
 
+            if (IsPassing(e) && again.Attempts < Math.Clamp(options.Value.ExportMaxAttempts, 1, 100))
+            {
+                LogInterrupted(logger, batch.Id, again.Attempts, options.Value.ExportMaxAttempts, e);
+                again.Interrupted(e.Message);
+                await db.SaveChangesAsync(CancellationToken.None);
+                return false;
+            }
+
+            LogFailed(logger, batch.Id, e);
             again.Fail("The export could not be written: " + e.Message, time.GetUtcNow());
             await db.SaveChangesAsync(CancellationToken.None);
             return true;
@@ -258,6 +266,14 @@ public sealed partial class ExportBuilder(IServiceScopeFactory scopes, IObjectSt
 
     [LoggerMessage(LogLevel.Warning, "Export batch {BatchId}: the lease was lost while building (database connection dropped); left for the instance that holds it or the next sweep")]
     private static partial void LogLeaseLost(ILogger logger, Guid batchId);
+
+    /// <summary>A fault that may pass (the store or the database out of reach, a dropped connection, a timeout), not one in the data or the code.</summary>
+    private static bool IsPassing(Exception e) => e is HttpRequestException or IOException or TimeoutException or System.Net.Sockets.SocketException
+        or Npgsql.NpgsqlException { IsTransient: true } or Minio.Exceptions.ConnectionException or Minio.Exceptions.InternalClientException
+        || (e.InnerException is { } inner && IsPassing(inner));
+
+    [LoggerMessage(LogLevel.Warning, "Export batch {BatchId}: attempt {Attempt} of {MaxAttempts} stopped by a passing fault; the next sweep tries again")]
+    private static partial void LogInterrupted(ILogger logger, Guid batchId, int attempt, int maxAttempts, Exception exception);
 
     [LoggerMessage(LogLevel.Error, "Export batch {BatchId} failed")]
     private static partial void LogFailed(ILogger logger, Guid batchId, Exception exception);

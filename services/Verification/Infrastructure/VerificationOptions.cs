@@ -29,6 +29,12 @@ public sealed class VerificationOptions
     /// </summary>
     public TimeSpan ExportSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How many times a batch is built before a passing fault (the object store or the database out of reach) fails it:
+    /// each sweep tries again, so 5 attempts ride out an outage of about 4 sweep intervals.
+    /// </summary>
+    public int ExportMaxAttempts { get; set; } = 5;
+
     /// <summary>Where export zips are written before upload (default: the system's temp directory).</summary>
     public string? ExportTempDirectory { get; set; }
 }
