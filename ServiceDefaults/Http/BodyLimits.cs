@@ -44,19 +44,28 @@ public static class BodyLimits
 
     public static IApplicationBuilder UseBodyLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
+        // Whatever answers 413 (this middleware, the exception handler, an endpoint of its own), the answer closes the connection.
+        context.Response.OnStarting(CloseWhenTooLarge, context);
         if (LimitFor(context) is not { } limit)
         {
             await next(context);
             return;
         }
 
-        if (context.Request.ContentLength > limit.Bytes)
+        var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } f ? f : null;
+        if (context.Request.ContentLength is { } declared && declared > limit.Bytes)
         {
-            await WriteTooLargeAsync(context, limit, context.Request.ContentLength);
+            if (declared <= DrainBytes && feature is not null)
+            {
+                feature.MaxRequestBodySize = declared;
+                await DrainAsync(context);
+            }
+
+            await WriteTooLargeAsync(context, limit, declared);
             return;
         }
 
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        if (feature is not null)
         {
             feature.MaxRequestBodySize = limit.Bytes;
         }
@@ -72,6 +81,61 @@ public static class BodyLimits
             await WriteTooLargeAsync(context, limit, null);
         }
     });
+
+    /// <summary>
+    /// Tells the caller that this connection ends with the answer (<c>Connection: close</c>, HTTP/1.x), for an answer given
+    /// before the request body was read to its end: Kestrel cannot read past the body's limit to reach the next request,
+    /// so it closes the connection after the answer. Without the header a client that keeps connections (HttpClient, the
+    /// gateway's YARP) sends its next request on that connection as it closes, and gets no answer: a 502 at the gateway.
+    /// </summary>
+    public static void CloseConnection(HttpContext context)
+    {
+        if (!context.Response.HasStarted && (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol)))
+        {
+            context.Response.Headers.Connection = "close";
+        }
+    }
+
+    /// <summary>
+    /// A declared body over the limit but at most this size is read and dropped (never kept) before the 413: the connection
+    /// stays usable, and a proxy still sending the body (the gateway's YARP) gets the answer rather than a broken pipe it
+    /// would turn into a 502. A larger one is refused at once and its connection closed.
+    /// </summary>
+    public const long DrainBytes = 1024 * 1024;
+
+    private static readonly object Drained = new();
+
+    private static async Task DrainAsync(HttpContext context)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            while (await context.Request.Body.ReadAsync(buffer, context.RequestAborted) > 0)
+            {
+            }
+
+            context.Items[Drained] = true;
+        }
+        catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException)
+        {
+            // The caller stopped sending or went away: the 413 closes the connection.
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static Task CloseWhenTooLarge(object state)
+    {
+        var context = (HttpContext)state;
+        if (context.Response.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Items.ContainsKey(Drained))
+        {
+            CloseConnection(context);
+        }
+
+        return Task.CompletedTask;
+    }
 
     /// <summary>The limit in force for this request's endpoint, or null when the server's own applies.</summary>
     public static RequestBodyLimit? LimitFor(HttpContext context)

@@ -16,7 +16,8 @@ namespace Capture.EndToEnd.Tests;
 /// range or not numbers, and bodies that are not JSON, are JSON of the wrong shape, nest too deep, carry strings far past
 /// any column, numbers past their type, the wrong types, or are not of the declared media type. The system must answer
 /// every one without a server error, and every 400, 413, 415 and 422 is a ProblemDetails document (the field and the fix,
-/// not a stack trace).
+/// not a stack trace). A 502 fails it too: it found that a 413 given before the body was read left the connection to
+/// be closed without saying so, and the gateway's next request on it got no answer (BodyLimits now drains or closes).
 /// </summary>
 [Collection(nameof(WholeSystem))]
 public sealed class HostileCallerTests(SystemFixture fixture, ITestOutputHelper output)
@@ -43,7 +44,6 @@ public sealed class HostileCallerTests(SystemFixture fixture, ITestOutputHelper 
         Assert.True(operations.Count >= 60, $"only {operations.Count} operations found in the OpenAPI documents");
         var tokens = Tokens(world);
         var failures = new ConcurrentBag<string>();
-        var transient = new ConcurrentBag<string>();
         var sent = 0;
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 8 }) { BaseAddress = fixture.System.GatewayUri, Timeout = RequestTimeout };
         using var gate = new SemaphoreSlim(4);
@@ -58,15 +58,6 @@ public sealed class HostileCallerTests(SystemFixture fixture, ITestOutputHelper 
                     {
                         Interlocked.Increment(ref sent);
                         var verdict = await SendAsync(client, op, attempt, token);
-                        if (verdict is not null && verdict.StartsWith("502 ", StringComparison.Ordinal))
-                        {
-                            // The gateway lost its connection to the service (seen once in eight runs, not reproduced since):
-                            // told in the output with the system's log; only a 502 that happens again fails the test.
-                            var again = await SendAsync(client, op, attempt, token);
-                            transient.Add($"{op.Method} {op.Path} as {name}, {attempt.Name}: {verdict}; sent again: {again ?? "answered well"}");
-                            verdict = again;
-                        }
-
                         if (verdict is not null)
                         {
                             failures.Add($"{op.Method} {op.Path} as {name}, {attempt.Name}: {verdict}");
@@ -81,11 +72,6 @@ public sealed class HostileCallerTests(SystemFixture fixture, ITestOutputHelper 
         }));
 
         output.WriteLine($"{operations.Count} operations, {sent} hostile requests; answers: {string.Join(", ", Statuses.OrderBy(x => x.Key).Select(x => $"{x.Key} × {x.Value}"))}");
-        if (!transient.IsEmpty)
-        {
-            output.WriteLine("Answered 502 once:\n" + string.Join("\n", transient) + "\nThe system's log:\n" + string.Join("\n", Suspicious()));
-        }
-
         Assert.True(sent > operations.Count * 5, $"only {sent} requests were sent");
         Assert.True(failures.IsEmpty, $"{failures.Count} of {sent} hostile requests were answered badly:\n" + string.Join("\n", failures.Order().Take(80))
             + "\nThe system's log around them:\n" + string.Join("\n", Suspicious()));

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Capture.CaptureIngest.Domain;
 using Capture.CaptureIngest.Infrastructure;
 using Capture.Contracts.CaptureIngest;
+using Capture.ServiceDefaults.Http;
 using Capture.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -132,6 +133,8 @@ public static partial class PhotosApi
             }
             catch (UploadRefusedException refused)
             {
+                // Refused part way (a PDF is known by its first bytes): the rest of the body is not read.
+                BodyLimits.CloseConnection(http);
                 return refused.Status == StatusCodes.Status413PayloadTooLarge
                     ? TooLarge()
                     : TypedResults.Problem(statusCode: refused.Status, title: "Not a photo", detail: refused.Message);

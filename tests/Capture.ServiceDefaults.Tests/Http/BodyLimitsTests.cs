@@ -38,6 +38,7 @@ public sealed class BodyLimitsTests : IAsyncLifetime
         app.UseExceptionHandler();
         app.UseBodyLimits();
         app.MapPost("/notes", (Note note) => Results.Ok(note.Text?.Length ?? 0));
+        app.MapPost("/small-notes", (Note note) => Results.Ok(note.Text?.Length ?? 0)).WithRequestBodyLimit(4096);
         app.MapPost("/big-notes", (Note note) => Results.Ok(note.Text?.Length ?? 0)).WithRequestBodyLimit(3 * 1024 * 1024, "Split it.");
         app.MapPost("/raw", async (HttpRequest request) =>
         {
@@ -142,6 +143,125 @@ public sealed class BodyLimitsTests : IAsyncLifetime
         using var response = await PostAsync("/raw", Json(5 * 1024 * 1024, declared: false));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(long.Parse(await response.Content.ReadAsStringAsync(), System.Globalization.CultureInfo.InvariantCulture) > 5 * 1024 * 1024);
+    }
+
+    /// <summary>Sends requests one after another on one connection, as a proxy does; returns each status line and whether the answer said the connection closes.</summary>
+    private async Task<List<string>> OnOneConnectionAsync(params (string Path, int TextLength)[] requests)
+    {
+        var uri = client.BaseAddress!;
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(uri.Host, uri.Port);
+        var stream = socket.GetStream();
+        stream.ReadTimeout = 10_000;
+        var answers = new List<string>();
+        foreach (var (path, length) in requests)
+        {
+            var body = System.Text.Encoding.UTF8.GetBytes("{\"text\":\"" + new string('x', length) + "\"}");
+            var head = System.Text.Encoding.ASCII.GetBytes($"POST {path} HTTP/1.1\r\nHost: {uri.Authority}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n");
+            await stream.WriteAsync(head);
+
+            // The body is sent while the answer is awaited: a server may answer (and close) before it has read it.
+            var sending = Task.Run(async () =>
+            {
+                try
+                {
+                    await stream.WriteAsync(body);
+                }
+                catch (IOException)
+                {
+                }
+            });
+            var answer = await ReadAnswerAsync(stream);
+            await sending;
+            answers.Add(answer ?? "no answer: the connection was closed");
+            if (answer is null || answer.EndsWith("close", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        return answers;
+    }
+
+    /// <summary>The status line of one HTTP/1.1 answer (its body read past), with " close" when it carries Connection: close; null when the connection ends first.</summary>
+    private static async Task<string?> ReadAnswerAsync(Stream stream)
+    {
+        var data = new List<byte>();
+        var one = new byte[1];
+        while (!(data.Count >= 4 && data[^4] == '\r' && data[^3] == '\n' && data[^2] == '\r' && data[^1] == '\n'))
+        {
+            if (await stream.ReadAsync(one) == 0)
+            {
+                return null;
+            }
+
+            data.Add(one[0]);
+        }
+
+        var lines = System.Text.Encoding.ASCII.GetString(data.ToArray()).Split("\r\n");
+        var header = lines.Skip(1).Select(l => l.Split(':', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0].Trim().ToLowerInvariant(), p => p[1].Trim());
+        if (header.TryGetValue("content-length", out var length))
+        {
+            var left = int.Parse(length, System.Globalization.CultureInfo.InvariantCulture);
+            var buffer = new byte[left];
+            for (var read = 0; read < left;)
+            {
+                var n = await stream.ReadAsync(buffer.AsMemory(read));
+                if (n == 0)
+                {
+                    return null;
+                }
+
+                read += n;
+            }
+        }
+        else if (header.GetValueOrDefault("transfer-encoding") == "chunked")
+        {
+            while (true)
+            {
+                var size = Convert.ToInt32((await ReadLineAsync(stream)).Split(';')[0], 16);
+                var chunk = new byte[size + 2];
+                for (var read = 0; read < chunk.Length;)
+                {
+                    read += await stream.ReadAsync(chunk.AsMemory(read));
+                }
+
+                if (size == 0)
+                {
+                    break;
+                }
+            }
+        }
+
+        return lines[0] + (header.GetValueOrDefault("connection") == "close" ? " close" : "");
+
+        static async Task<string> ReadLineAsync(Stream stream)
+        {
+            var line = new List<byte>();
+            var b = new byte[1];
+            while (await stream.ReadAsync(b) == 1 && b[0] != '\n')
+            {
+                line.Add(b[0]);
+            }
+
+            return System.Text.Encoding.ASCII.GetString(line.ToArray()).TrimEnd('\r');
+        }
+    }
+
+    [Fact]
+    public async Task A_body_a_little_over_the_limit_is_refused_and_the_connection_carries_the_next_request()
+    {
+        var answers = await OnOneConnectionAsync(("/small-notes", 5000), ("/small-notes", 10));
+        Assert.Equal(["HTTP/1.1 413 Payload Too Large", "HTTP/1.1 200 OK"], answers);
+    }
+
+    [Fact]
+    public async Task A_body_far_over_the_limit_is_refused_with_an_answer_that_says_the_connection_closes()
+    {
+        // Unread, the body stands between this answer and any next request: without "Connection: close" a client that
+        // keeps connections would send its next request on this one as the server closes it (a 502 at the gateway).
+        var answers = await OnOneConnectionAsync(("/small-notes", (int)BodyLimits.DrainBytes + 10), ("/small-notes", 10));
+        Assert.Equal(["HTTP/1.1 413 Payload Too Large close"], answers);
     }
 
     [Theory]
