@@ -24,7 +24,8 @@ public sealed class HostileCallerTests(SystemFixture fixture, ITestOutputHelper 
 {
     private static readonly string[] Services = ["registration", "scheduling", "payment", "capture-ingest", "verification"];
 
-    private static readonly ConcurrentDictionary<int, int> Statuses = new();
+    // How the system answered, by status: the tally in the test's output.
+    private readonly ConcurrentDictionary<int, int> statuses = new();
 
     // Long-lived feeds answer with a stream that never ends: a first status is all this test needs from them.
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(20);
@@ -38,7 +39,7 @@ public sealed class HostileCallerTests(SystemFixture fixture, ITestOutputHelper 
         {
             using var http = new HttpClient { BaseAddress = fixture.System.ServiceUri(service) };
             var document = JsonNode.Parse(await http.GetStringAsync("/openapi/v1.json"))!;
-            operations.AddRange(Operation.All(service, document));
+            operations.AddRange(Operation.All(document));
         }
 
         Assert.True(operations.Count >= 60, $"only {operations.Count} operations found in the OpenAPI documents");
@@ -71,7 +72,7 @@ public sealed class HostileCallerTests(SystemFixture fixture, ITestOutputHelper 
             }
         }));
 
-        output.WriteLine($"{operations.Count} operations, {sent} hostile requests; answers: {string.Join(", ", Statuses.OrderBy(x => x.Key).Select(x => $"{x.Key} × {x.Value}"))}");
+        output.WriteLine($"{operations.Count} operations, {sent} hostile requests; answers: {string.Join(", ", statuses.OrderBy(x => x.Key).Select(x => $"{x.Key} × {x.Value}"))}");
         Assert.True(sent > operations.Count * 5, $"only {sent} requests were sent");
         Assert.True(failures.IsEmpty, $"{failures.Count} of {sent} hostile requests were answered badly:\n" + string.Join("\n", failures.Order().Take(80))
             + "\nThe system's log around them:\n" + string.Join("\n", Suspicious()));
@@ -180,7 +181,7 @@ public sealed class HostileCallerTests(SystemFixture fixture, ITestOutputHelper 
     }
 
     /// <summary>Null when the answer is acceptable; else what was wrong with it.</summary>
-    private static async Task<string?> SendAsync(HttpClient client, Operation op, Attempt attempt, string? token)
+    private async Task<string?> SendAsync(HttpClient client, Operation op, Attempt attempt, string? token)
     {
         using var request = attempt.Request(op, token);
         HttpResponseMessage response;
@@ -200,7 +201,7 @@ public sealed class HostileCallerTests(SystemFixture fixture, ITestOutputHelper 
         using (response)
         {
             var status = (int)response.StatusCode;
-            Statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
+            statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
             var type = response.Content.Headers.ContentType?.MediaType;
             if (type == "text/event-stream")
             {
@@ -263,10 +264,10 @@ public sealed class HostileCallerTests(SystemFixture fixture, ITestOutputHelper 
     private sealed record PathParameter(string Name, bool IsUuid);
 
     /// <summary>One operation of an OpenAPI document: its route, parameters and request body schema.</summary>
-    private sealed record Operation(string Service, string Method, string Path, List<PathParameter> PathParameters, List<string> QueryParameters,
+    private sealed record Operation(string Method, string Path, List<PathParameter> PathParameters, List<string> QueryParameters,
         string? BodyMediaType, JsonNode? Body, List<string> FormFields, JsonNode Document)
     {
-        public static IEnumerable<Operation> All(string service, JsonNode document)
+        public static IEnumerable<Operation> All(JsonNode document)
         {
             foreach (var (path, item) in document["paths"]!.AsObject())
             {
@@ -295,7 +296,7 @@ public sealed class HostileCallerTests(SystemFixture fixture, ITestOutputHelper 
                         }
                     }
 
-                    yield return new Operation(service, method.ToUpperInvariant(), path, pathParameters, query, mediaType, schema, formFields, document);
+                    yield return new Operation(method.ToUpperInvariant(), path, pathParameters, query, mediaType, schema, formFields, document);
                 }
             }
         }
