@@ -158,6 +158,12 @@ public sealed class ExportInstanceTests(ExportSweepVerificationApp app) : IClass
             Assert.Contains("out of reach", failed.Failure);
             Assert.Equal(0, await app.OutboxCountAsync("ExportBatchReady", batch.Id));
 
+            // The school's admin sees the same through the API: failed, after how many attempts, and why.
+            using var admin = app.Admin(school);
+            var view = await VerificationApp.ReadAsync<Capture.Verification.Apis.ExportsApi.ExportView>(await admin.GetAsync($"/api/verification/exports/{batch.Id}"));
+            Assert.Equal(("failed", 3), (view.State, view.Attempts));
+            Assert.Contains("out of reach", view.Failure);
+
             // Given up for good: later sweeps leave it failed.
             await Task.Delay(TimeSpan.FromSeconds(1.5));
             Assert.Equal((ExportState.Failed, 3), ((await BatchAsync(batch.Id)).State, (await BatchAsync(batch.Id)).Attempts));

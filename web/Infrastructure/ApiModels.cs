@@ -121,7 +121,7 @@ public sealed record VerificationTaskSummary(Guid TaskId, string CollegeCode, st
 
 public sealed record ExportProblemView(Guid RegistrationId, string StudentNumber, string CollegeCode, string Kind, string Detail);
 
-public sealed record ExportBatchView(Guid BatchId, Guid CampaignId, string SchoolCode, string? CollegeCode, string Naming, bool IncludeExpiredUnverified, string State, string RequestedBy, DateTimeOffset RequestedAt, DateTimeOffset? FinishedAt, string? Sha256, long SizeBytes, int PhotoCount, int ProblemCount, string? Failure, IReadOnlyList<ExportProblemView>? Problems);
+public sealed record ExportBatchView(Guid BatchId, Guid CampaignId, string SchoolCode, string? CollegeCode, string Naming, bool IncludeExpiredUnverified, string State, string RequestedBy, DateTimeOffset RequestedAt, DateTimeOffset? FinishedAt, string? Sha256, long SizeBytes, int PhotoCount, int ProblemCount, string? Failure, int Attempts, IReadOnlyList<ExportProblemView>? Problems);
 
 public sealed record CardBatchResult(int Deducted, int Failed, int AlreadyApplied);
 

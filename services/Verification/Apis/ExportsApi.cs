@@ -39,11 +39,11 @@ public static class ExportsApi
     public sealed record ExportView(
         Guid BatchId, Guid CampaignId, string SchoolCode, string? CollegeCode, string Naming, bool IncludeExpiredUnverified, string State,
         string RequestedBy, DateTimeOffset RequestedAt, DateTimeOffset? FinishedAt, string? Sha256, long SizeBytes, int PhotoCount, int ProblemCount,
-        string? Failure, IReadOnlyList<ExportProblemView>? Problems)
+        string? Failure, int Attempts, IReadOnlyList<ExportProblemView>? Problems)
     {
         public static ExportView From(ExportBatch b, IReadOnlyList<ExportProblem>? problems = null) => new(
             b.Id, b.CampaignId, b.SchoolCode, b.CollegeCode.Length > 0 ? b.CollegeCode : null, b.Naming, b.IncludeExpired, b.State.ToString().ToLowerInvariant(),
-            b.RequestedBy, b.RequestedAt.ToShanghai(), b.FinishedAt?.ToShanghai(), b.Sha256, b.SizeBytes, b.PhotoCount, b.ProblemCount, b.Failure,
+            b.RequestedBy, b.RequestedAt.ToShanghai(), b.FinishedAt?.ToShanghai(), b.Sha256, b.SizeBytes, b.PhotoCount, b.ProblemCount, b.Failure, b.Attempts,
             problems?.Select(p => new ExportProblemView(p.RegistrationId, p.StudentNumber, p.CollegeCode, p.Kind, p.Detail)).ToList());
     }
 
