@@ -29,13 +29,7 @@ public sealed class SchoolInTheBrowserTests(SystemFixture system, BrowserFixture
         await Expect(page.Locator("[data-test=error-cohort]")).ToBeVisibleAsync();
         await Expect(page.Locator("[data-test=campaign-row]")).ToHaveCountAsync(0);
 
-        await page.Locator("[data-test=campaign-schoolName]").FillAsync("兰州大学");
-        await page.Locator("[data-test=campaign-cohort]").FillAsync("2026届");
-        var today = DateTime.UtcNow.AddHours(8).Date;
-        await page.Locator("[data-test=campaign-opens]").FillAsync(today.AddDays(-1).ToString("yyyy-MM-dd") + "T08:00");
-        await page.Locator("[data-test=campaign-closes]").FillAsync(today.AddDays(30).ToString("yyyy-MM-dd") + "T18:00");
-        await page.Locator("[data-test=campaign-deadline]").FillAsync(today.AddDays(20).ToString("yyyy-MM-dd") + "T18:00");
-        await page.Locator("[data-test=campaign-fee]").FillAsync("30");
+        await FillCampaignAsync(page, "2026届");
         await page.Locator("[data-test=campaign-save]").ClickAsync();
         var row = page.Locator("[data-test=campaign-row]");
         await Expect(row).ToHaveCountAsync(1);
@@ -167,13 +161,7 @@ public sealed class SchoolInTheBrowserTests(SystemFixture system, BrowserFixture
         await Task.Delay(SystemFixture.AccessTokenLifetime + TimeSpan.FromSeconds(30) + TimeSpan.FromSeconds(5));
 
         // The open page (its circuit) calls the gateway after its first token has ended.
-        await page.Locator("[data-test=campaign-schoolName]").FillAsync("兰州大学");
-        await page.Locator("[data-test=campaign-cohort]").FillAsync("2027届");
-        var today = DateTime.UtcNow.AddHours(8).Date;
-        await page.Locator("[data-test=campaign-opens]").FillAsync(today.AddDays(-1).ToString("yyyy-MM-dd") + "T08:00");
-        await page.Locator("[data-test=campaign-closes]").FillAsync(today.AddDays(30).ToString("yyyy-MM-dd") + "T18:00");
-        await page.Locator("[data-test=campaign-deadline]").FillAsync(today.AddDays(20).ToString("yyyy-MM-dd") + "T18:00");
-        await page.Locator("[data-test=campaign-fee]").FillAsync("30");
+        await FillCampaignAsync(page, "2027届");
         await page.Locator("[data-test=campaign-save]").ClickAsync();
         await Expect(page.Locator("[data-test=campaign-row]")).ToHaveCountAsync(1);
 
@@ -182,5 +170,17 @@ public sealed class SchoolInTheBrowserTests(SystemFixture system, BrowserFixture
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/school"));
         await page.WaitForInteractiveAsync();
         await Expect(page.Locator("[data-test=campaign-row]")).ToHaveCountAsync(1);
+    }
+
+    /// <summary>Fills the new-campaign form: open since yesterday, closing in 30 days, data deadline in 20, a 30-yuan fee.</summary>
+    private static async Task FillCampaignAsync(IPage page, string cohort)
+    {
+        await page.Locator("[data-test=campaign-schoolName]").FillAsync("兰州大学");
+        await page.Locator("[data-test=campaign-cohort]").FillAsync(cohort);
+        var today = DateTime.UtcNow.AddHours(8).Date;
+        await page.Locator("[data-test=campaign-opens]").FillAsync(today.AddDays(-1).ToString("yyyy-MM-dd") + "T08:00");
+        await page.Locator("[data-test=campaign-closes]").FillAsync(today.AddDays(30).ToString("yyyy-MM-dd") + "T18:00");
+        await page.Locator("[data-test=campaign-deadline]").FillAsync(today.AddDays(20).ToString("yyyy-MM-dd") + "T18:00");
+        await page.Locator("[data-test=campaign-fee]").FillAsync("30");
     }
 }

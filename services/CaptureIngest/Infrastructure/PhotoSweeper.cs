@@ -1,5 +1,6 @@
 using Capture.CaptureIngest.Domain;
 using Capture.Contracts.CaptureIngest;
+using Capture.ServiceDefaults.Time;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -14,29 +15,8 @@ public sealed partial class PhotoSweeper(IServiceScopeFactory scopes, IOptions<C
 {
     private const long SweepLock = 0x5_4EE9_C0DE;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await SweepOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogSweepFailed(logger, e);
-            }
-
-            try
-            {
-                await Task.Delay(options.Value.SweepInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodic.RunAsync("Photo sweep", SweepOnceAsync, Periodic.Every(() => options.Value.SweepInterval, time), logger, stoppingToken);
 
     public async Task<(int Held, int Accepted)> SweepOnceAsync(CancellationToken ct)
     {
@@ -96,8 +76,6 @@ public sealed partial class PhotoSweeper(IServiceScopeFactory scopes, IOptions<C
         return (stale.Count, accepted);
     }
 
-    [LoggerMessage(LogLevel.Warning, "Photo sweep failed; trying again at the next interval")]
-    private static partial void LogSweepFailed(ILogger logger, Exception e);
 
     [LoggerMessage(LogLevel.Information, "Photo sweep: {Held} photos held (no check-in), {Accepted} students' best shots accepted")]
     private static partial void LogSwept(ILogger logger, int held, int accepted);

@@ -18,27 +18,10 @@ public sealed partial class DailyBillImporter(
 {
     private const long LockKey = 0x5041_5942_494C_4C53; // "PAYBILLS"
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (options.Value.BillImportDays <= 0)
-        {
-            return;
-        }
-
-        using var timer = new PeriodicTimer(options.Value.BillImportInterval, time);
-        do
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, e);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Value.BillImportDays <= 0
+            ? Task.CompletedTask
+            : Periodic.RunAsync("The daily trade bill import", RunOnceAsync, Periodic.Every(() => options.Value.BillImportInterval, time), logger, stoppingToken);
 
     /// <summary>The bill days that are due and not imported yet, oldest first (rules only).</summary>
     public static IEnumerable<DateOnly> DueDays(DateTimeOffset now, TimeOnly availableAt, int lookBack)
@@ -125,7 +108,4 @@ public sealed partial class DailyBillImporter(
 
     [LoggerMessage(LogLevel.Error, "Trade bill of {Day:yyyy-MM-dd} could not be read ({Count} lines, first: {First}); nothing imported, asked again at the next look")]
     private static partial void LogUnreadable(ILogger logger, DateOnly day, int count, string first);
-
-    [LoggerMessage(LogLevel.Error, "The daily trade bill import failed; it runs again at the next look")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }

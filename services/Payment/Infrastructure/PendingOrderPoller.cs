@@ -1,4 +1,5 @@
 using Capture.Payment.Domain;
+using Capture.ServiceDefaults.Time;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -14,22 +15,8 @@ public sealed partial class PendingOrderPoller(
     IServiceScopeFactory scopes, IOptions<PaymentOptions> options, IOptions<WeChatPay.WeChatPayOptions> wechat, RefundSignal refunds, TimeProvider time,
     ILogger<PendingOrderPoller> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.PollInterval, time);
-        do
-        {
-            try
-            {
-                await PollOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, e);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodic.RunAsync("Polling pending online orders", PollOnceAsync, Periodic.Every(() => options.Value.PollInterval, time), logger, stoppingToken);
 
     public async Task<int> PollOnceAsync(CancellationToken ct)
     {
@@ -71,7 +58,4 @@ public sealed partial class PendingOrderPoller(
 
         return paid;
     }
-
-    [LoggerMessage(LogLevel.Warning, "Polling pending online orders failed; trying again at the next tick")]
-    private static partial void LogFailed(ILogger logger, Exception e);
 }

@@ -1,5 +1,6 @@
 using Capture.Contracts.Payment;
 using Capture.Payment.Domain;
+using Capture.ServiceDefaults.Time;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -17,22 +18,8 @@ public sealed partial class RefundWorker(
 {
     public const int MaxAttempts = 10;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, e);
-            }
-
-            await signal.WaitAsync(options.Value.RefundInterval, stoppingToken);
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodic.RunAsync("Refund run", RunOnceAsync, ct => signal.WaitAsync(Periodic.Clamp(options.Value.RefundInterval), ct), logger, stoppingToken);
 
     public async Task RunOnceAsync(CancellationToken ct)
     {
@@ -125,7 +112,4 @@ public sealed partial class RefundWorker(
                 .SetProperty(r => r.Status, r => r.Attempts + 1 >= MaxAttempts ? RefundStatus.Failed : RefundStatus.Requested),
             ct);
     }
-
-    [LoggerMessage(LogLevel.Warning, "Refund run failed; trying again at the next tick")]
-    private static partial void LogFailed(ILogger logger, Exception e);
 }

@@ -1,5 +1,6 @@
 using Capture.Payment.Domain;
 using Capture.Payment.Infrastructure.WeChatPay;
+using Capture.ServiceDefaults.Time;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -23,22 +24,8 @@ public sealed partial class SupersededOrderCloser(
     /// <summary>Longer than a close and a query with the HTTP client's retries (10 s each at most).</summary>
     public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(2);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SupersededInterval, time);
-        do
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, e);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodic.RunAsync("Closing superseded provider orders", RunOnceAsync, Periodic.Every(() => options.Value.SupersededInterval, time), logger, stoppingToken);
 
     /// <summary>One run over the numbers due; returns how many were settled (closed, given up, or their payment taken).</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
@@ -165,7 +152,4 @@ public sealed partial class SupersededOrderCloser(
 
     [LoggerMessage(LogLevel.Error, "The provider reports a payment under superseded number {OutTradeNo} of order {OrderId} that is not its: {Mismatch}; a person must look")]
     private static partial void LogMismatch(ILogger logger, string outTradeNo, Guid orderId, string mismatch);
-
-    [LoggerMessage(LogLevel.Warning, "Closing superseded provider orders failed; trying again at the next tick")]
-    private static partial void LogFailed(ILogger logger, Exception e);
 }

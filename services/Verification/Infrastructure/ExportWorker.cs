@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Capture.ServiceDefaults.Time;
 using Capture.Verification.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -71,38 +72,13 @@ public sealed partial class ExportWorker(IServiceScopeFactory scopes, ExportBuil
         await sweeping;
     }
 
-    private async Task SweepLoopAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                LogSweepFailed(logger, e);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            var interval = options.Value.ExportSweepInterval;
-            try
-            {
-                await Task.Delay(interval > TimeSpan.Zero ? interval : TimeSpan.FromMinutes(1), time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    private Task SweepLoopAsync(CancellationToken stoppingToken) => Periodic.RunAsync(
+        "Export sweep",
+        SweepAsync,
+        Periodic.Every(() => options.Value.ExportSweepInterval > TimeSpan.Zero ? options.Value.ExportSweepInterval : TimeSpan.FromMinutes(1), time),
+        logger,
+        stoppingToken);
 
     [LoggerMessage(LogLevel.Error, "Export batch {BatchId} could not be started; the next sweep tries again")]
     private static partial void LogBuildFailed(ILogger logger, Guid batchId, Exception exception);
-
-    [LoggerMessage(LogLevel.Error, "Export sweep failed; retrying at the next interval")]
-    private static partial void LogSweepFailed(ILogger logger, Exception exception);
 }

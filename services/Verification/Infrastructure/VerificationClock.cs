@@ -1,4 +1,5 @@
 using Capture.Contracts.Verification;
+using Capture.ServiceDefaults.Time;
 using Capture.Verification.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -17,29 +18,8 @@ public sealed partial class VerificationClock(IServiceScopeFactory scopes, TimeP
     private const long LockKey = 0x5645_5249_4659; // "VERIFY"
     private const int Batch = 500;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogSweepFailed(logger, e);
-            }
-
-            try
-            {
-                await Task.Delay(options.Value.SweepInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodic.RunAsync("Verification clock sweep", SweepAsync, Periodic.Every(() => options.Value.SweepInterval, time), logger, stoppingToken);
 
     /// <summary>One sweep at the clock's now: returns how many reminders were sent and tasks expired (0, 0 when another instance holds the lock).</summary>
     public async Task<(int Reminders, int Expired)> SweepAsync(CancellationToken ct)
@@ -100,7 +80,4 @@ public sealed partial class VerificationClock(IServiceScopeFactory scopes, TimeP
 
     [LoggerMessage(LogLevel.Information, "Verification clock: {Reminders} reminders due, {Expired} tasks expired unverified")]
     private static partial void LogSwept(ILogger logger, int reminders, int expired);
-
-    [LoggerMessage(LogLevel.Error, "Verification clock sweep failed; retrying at the next interval")]
-    private static partial void LogSweepFailed(ILogger logger, Exception exception);
 }
