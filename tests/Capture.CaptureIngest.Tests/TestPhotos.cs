@@ -99,6 +99,20 @@ public static class TestPhotos
     /// <summary>sharpness: the good canvas blurred (σ 2.5 canvas px ≈ 16 px in the 6000 px frame).</summary>
     public static string Blurred => Make("blurred.jpg", () => Camera(Blur(GoodCanvas(), 2.5), CameraScale));
 
+    /// <summary>A good capture a little soft (four parts sharp, one part blurred): it still passes, less sharp than <see cref="Good"/>.</summary>
+    public static string Softer => Make("softer.jpg", () =>
+    {
+        var sharp = GoodCanvas();
+        var soft = Blur(sharp, 2.5);
+        var data = new byte[sharp.Data.Length];
+        for (var i = 0; i < data.Length; i++)
+        {
+            data[i] = (byte)Math.Round(0.8 * sharp.Data[i] + 0.2 * soft.Data[i]);
+        }
+
+        return Camera(sharp with { Data = data }, CameraScale);
+    });
+
     /// <summary>exposure: the good canvas at 30 % brightness.</summary>
     public static string Dark => Make("dark.jpg", () => Camera(Multiply(GoodCanvas(), 0.3, 0.3, 0.3), CameraScale));
 

@@ -43,7 +43,13 @@ public static class BindingRules
         + "every photo of this shoot number is held until a person checks who was photographed.";
 
     public static string NeverCheckedIn(string shootNumber, TimeSpan waited) =>
-        $"No check-in for shoot number {shootNumber} at this station and day arrived within {waited.TotalMinutes:0} minutes: check the number on the sheet and bind the photo by hand.";
+        $"No check-in for shoot number {shootNumber} at this station and day arrived within {Duration(waited)}: check the number on the sheet and bind the photo by hand.";
+
+    /// <summary>"10 minutes", "1 minute", "90 seconds": whole minutes where the wait is whole minutes, else seconds.</summary>
+    public static string Duration(TimeSpan span) =>
+        span.Ticks % TimeSpan.TicksPerMinute == 0 && span >= TimeSpan.FromMinutes(1)
+            ? (span.TotalMinutes == 1 ? "1 minute" : $"{span.TotalMinutes:0} minutes")
+            : (Math.Round(span.TotalSeconds) == 1 ? "1 second" : $"{Math.Round(span.TotalSeconds):0} seconds");
 
     /// <summary>A shoot number looks like the station code, a dash and a running number: <c>B2-0137</c>, <c>B1-10000</c>.</summary>
     public static bool IsShootNumber(string? value) =>
