@@ -268,7 +268,7 @@ public static partial class PhotosApi
                 s.Db.AddIntegrationEvent(new PhotoUploaded(id, station.SchoolCode, station.VenueId, station.StationId.ToString(), input.ShootNumber, input.ShotIndex,
                     key, spooled.Sha256, spooled.Size, header.ContentType, now));
                 await s.Db.SaveChangesAsync(ct);
-                await PhotoBinder.ApplyAsync(s.Db, station.StationId, day, input.ShootNumber, now, recheckBound: false, ct);
+                await PhotoBinder.ApplyAsync(s.Db, station.StationId, day, input.ShootNumber, now, recheckBound: false, s.Metrics, ct);
                 await s.Db.SaveChangesAsync(ct);
                 await VerdictNotifier.NotifyAsync(s.Db, station.StationId, id, ct);
                 await transaction.CommitAsync(ct);
@@ -291,7 +291,7 @@ public static partial class PhotosApi
             return Problems.Unavailable("The photo could not be recorded, so it is NOT stored: keep the file and send it again.");
         }
 
-        s.Metrics.Uploaded(station.VenueId.ToString(), station.Code);
+        s.Metrics.Uploaded(station.VenueId.ToString(), station.StationId.ToString());
         LogStored(log, photo.Id, station.Code, input.ShootNumber, input.ShotIndex, spooled.Size, photo.Status.ToString());
         return TypedResults.Created($"{CaptureIngestDbContext.RoutePrefix}/photos/{photo.Id}", PhotoView.From(photo, accepted: false));
     }

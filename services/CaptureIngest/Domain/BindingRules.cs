@@ -5,9 +5,29 @@ public abstract record BindingDecision
 {
     public sealed record Bind(Guid RegistrationId, Guid CampaignId) : BindingDecision;
 
-    public sealed record Hold(string Reason) : BindingDecision;
+    /// <summary>Hold for a person: <paramref name="Kind"/> is a short fixed label (metrics), <paramref name="Reason"/> the sentence a person reads.</summary>
+    public sealed record Hold(string Kind, string Reason) : BindingDecision;
 
     public sealed record Wait : BindingDecision;
+}
+
+/// <summary>Why a photo is held, as a short fixed label (metrics and filters); the reason text is what a person reads.</summary>
+public static class HoldKind
+{
+    /// <summary>No check-in for the shoot number arrived in time (the sweeper).</summary>
+    public const string NeverCheckedIn = "never-checked-in";
+
+    /// <summary>The shoot number belongs to a registration withdrawn before the photo was bound.</summary>
+    public const string Withdrawn = "withdrawn";
+
+    /// <summary>The registration was withdrawn after its photos were bound.</summary>
+    public const string WithdrawnAfterBinding = "withdrawn-after-binding";
+
+    /// <summary>The capture code photographed as the keyframe names another registration than the check-in.</summary>
+    public const string KeyframeDisagreement = "keyframe-disagreement";
+
+    /// <summary>The shoot number was checked in for two registrations.</summary>
+    public const string ShootNumberIssuedTwice = "shoot-number-issued-twice";
 }
 
 /// <summary>
@@ -27,12 +47,13 @@ public static class BindingRules
         if (withdrawn)
         {
             return new BindingDecision.Hold(
+                HoldKind.Withdrawn,
                 $"Shoot number {checkIn.ShootNumber} belongs to registration {checkIn.RegistrationId}, which was withdrawn from the campaign: a person must decide.");
         }
 
         if (keyframeRegistration is { } scanned && scanned != checkIn.RegistrationId)
         {
-            return new BindingDecision.Hold(KeyframeDisagreement(checkIn.ShootNumber, checkIn.RegistrationId, scanned));
+            return new BindingDecision.Hold(HoldKind.KeyframeDisagreement, KeyframeDisagreement(checkIn.ShootNumber, checkIn.RegistrationId, scanned));
         }
 
         return new BindingDecision.Bind(checkIn.RegistrationId, checkIn.CampaignId);

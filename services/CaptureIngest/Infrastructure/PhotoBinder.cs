@@ -16,7 +16,7 @@ public static partial class PhotoBinder
         db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({stationId.ToString("N") + "/" + day.ToString("yyyyMMdd") + "/" + shootNumber}, 7))", ct);
 
     /// <summary>Binds, holds or leaves waiting every photo of one key that is still waiting (or every undecided one when <paramref name="recheckBound"/>).</summary>
-    public static async Task<int> ApplyAsync(CaptureIngestDbContext db, Guid stationId, DateOnly day, string shootNumber, DateTimeOffset now, bool recheckBound, CancellationToken ct)
+    public static async Task<int> ApplyAsync(CaptureIngestDbContext db, Guid stationId, DateOnly day, string shootNumber, DateTimeOffset now, bool recheckBound, CaptureMetrics metrics, CancellationToken ct)
     {
         var checkIn = await db.CheckIns.FirstOrDefaultAsync(c => c.StationId == stationId && c.Day == day && c.ShootNumber == shootNumber, ct);
         var photos = await db.Photos
@@ -45,8 +45,7 @@ public static partial class PhotoBinder
                     changed++;
                     break;
                 case BindingDecision.Hold hold:
-                    photo.Hold(hold.Reason, now);
-                    db.AddIntegrationEvent(new PhotoHeld(photo.Id, photo.SchoolCode, photo.StationId.ToString(), photo.ShootNumber, hold.Reason, now));
+                    PhotoHolds.Hold(db, metrics, photo, hold.Kind, hold.Reason, now);
                     changed++;
                     break;
             }

@@ -37,9 +37,7 @@ public sealed partial class PhotoSweeper(IServiceScopeFactory scopes, IOptions<C
         foreach (var photo in stale)
         {
             var reason = BindingRules.NeverCheckedIn(photo.ShootNumber, o.HoldPendingAfter);
-            photo.Hold(reason, now);
-            db.AddIntegrationEvent(new PhotoHeld(photo.Id, photo.SchoolCode, photo.StationId.ToString(), photo.ShootNumber, reason, now));
-            metrics.Held("never-checked-in");
+            PhotoHolds.Hold(db, metrics, photo, HoldKind.NeverCheckedIn, reason, now);
         }
 
         var quietSince = now - o.AutoAcceptAfter;

@@ -123,7 +123,7 @@ public sealed partial class PhotoUploadedConsumer(
         if (rebind)
         {
             await PhotoBinder.LockAsync(db, photo.StationId, photo.Day, photo.ShootNumber, ct);
-            await PhotoBinder.ApplyAsync(db, photo.StationId, photo.Day, photo.ShootNumber, time.GetUtcNow(), recheckBound: true, ct);
+            await PhotoBinder.ApplyAsync(db, photo.StationId, photo.Day, photo.ShootNumber, time.GetUtcNow(), recheckBound: true, metrics, ct);
             await db.SaveChangesAsync(ct);
         }
 

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Capture.CaptureIngest.IntegrationEvents;
 
 /// <summary>A withdrawn registration's photos that are not final yet are held (a person decides), and later ones never bind.</summary>
-public sealed class RegistrationWithdrawnConsumer(CaptureIngestDbContext db, TimeProvider time, ILogger<RegistrationWithdrawnConsumer> logger)
+public sealed class RegistrationWithdrawnConsumer(CaptureIngestDbContext db, TimeProvider time, CaptureMetrics metrics, ILogger<RegistrationWithdrawnConsumer> logger)
     : IdempotentConsumer<RegistrationWithdrawn, CaptureIngestDbContext>(db, logger)
 {
     protected override async Task HandleAsync(ConsumeContext<RegistrationWithdrawn> context)
@@ -32,8 +32,7 @@ public sealed class RegistrationWithdrawnConsumer(CaptureIngestDbContext db, Tim
         foreach (var photo in photos)
         {
             var reason = $"Registration {m.RegistrationId} was withdrawn from the campaign after this photo was bound: a person must decide.";
-            photo.Hold(reason, now);
-            Db.AddIntegrationEvent(new PhotoHeld(photo.Id, photo.SchoolCode, photo.StationId.ToString(), photo.ShootNumber, reason, now));
+            PhotoHolds.Hold(Db, metrics, photo, HoldKind.WithdrawnAfterBinding, reason, now);
         }
     }
 }

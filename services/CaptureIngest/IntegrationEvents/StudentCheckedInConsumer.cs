@@ -11,7 +11,7 @@ namespace Capture.CaptureIngest.IntegrationEvents;
 /// Keeps the check-in (station, day, shoot number → registration) and binds the photos that arrived before it. A
 /// second, different registration for a key that is taken is never bound: every photo of that key is held.
 /// </summary>
-public sealed partial class StudentCheckedInConsumer(CaptureIngestDbContext db, TimeProvider time, ILogger<StudentCheckedInConsumer> logger)
+public sealed partial class StudentCheckedInConsumer(CaptureIngestDbContext db, TimeProvider time, CaptureMetrics metrics, ILogger<StudentCheckedInConsumer> logger)
     : IdempotentConsumer<StudentCheckedIn, CaptureIngestDbContext>(db, logger)
 {
     protected override async Task HandleAsync(ConsumeContext<StudentCheckedIn> context)
@@ -43,7 +43,7 @@ public sealed partial class StudentCheckedInConsumer(CaptureIngestDbContext db, 
                 CheckedInAt = m.CheckedInAt,
             });
             await Db.SaveChangesAsync(ct);
-            await PhotoBinder.ApplyAsync(Db, stationId, day, m.ShootNumber, now, recheckBound: false, ct);
+            await PhotoBinder.ApplyAsync(Db, stationId, day, m.ShootNumber, now, recheckBound: false, metrics, ct);
         }
         else if (existing.RegistrationId != m.RegistrationId)
         {
@@ -51,7 +51,9 @@ public sealed partial class StudentCheckedInConsumer(CaptureIngestDbContext db, 
             var photos = await Db.Photos.Where(p => p.StationId == stationId && p.Day == day && p.ShootNumber == m.ShootNumber && p.Status != PhotoStatus.Discarded).ToListAsync(ct);
             foreach (var photo in photos)
             {
-                photo.Hold($"Shoot number {m.ShootNumber} was issued twice (registrations {existing.RegistrationId} and {m.RegistrationId}): a person must check who is in the photo.", now);
+                PhotoHolds.Hold(
+                    Db, metrics, photo, HoldKind.ShootNumberIssuedTwice,
+                    $"Shoot number {m.ShootNumber} was issued twice (registrations {existing.RegistrationId} and {m.RegistrationId}): a person must check who is in the photo.", now);
             }
         }
     }
