@@ -16,6 +16,9 @@ public static class VerdictFeedApi
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan CommitOverlap = TimeSpan.FromSeconds(30);
 
+    /// <summary>2020-01-01: no event id of this feed is older.</summary>
+    private static readonly long MinLastEventTicks = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero).UtcTicks;
+
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     public static RouteGroupBuilder MapVerdictFeedApi(this IEndpointRouteBuilder app)
@@ -25,6 +28,7 @@ public static class VerdictFeedApi
             .WithSummary("text/event-stream of the station's photos as they change (event 'photo', data = the photo with its verdict). Reconnect with Last-Event-ID to get what you missed.")
             .RequireRoles(CaptureRoles.StationOperator, CaptureRoles.SchoolAdmin, CaptureRoles.Ops)
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
@@ -49,6 +53,25 @@ public static class VerdictFeedApi
             }
         }
 
+        // Where the client left off: the id of its last event (a time in ticks), read again with the overlap below so a
+        // photo committed late by another instance is not missed; a value that is no such time is refused, not guessed.
+        DateTimeOffset since;
+        if (http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } last)
+        {
+            if (!long.TryParse(last, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
+                || ticks < MinLastEventTicks || ticks > time.GetUtcNow().AddDays(1).UtcTicks)
+            {
+                await Problems.Invalid("Last-Event-ID", "Send the id of the last event this feed sent you, or no Last-Event-ID to start from now.").ExecuteAsync(http);
+                return;
+            }
+
+            since = new DateTimeOffset(ticks, TimeSpan.Zero) - CommitOverlap;
+        }
+        else
+        {
+            since = time.GetUtcNow();
+        }
+
         using var subscription = notifier.Subscribe(stationId);
         http.Response.Headers.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
@@ -58,10 +81,7 @@ public static class VerdictFeedApi
         await http.Response.WriteAsync(": connected\nretry: 2000\n\n", ct);
         await http.Response.Body.FlushAsync(ct);
 
-        // What changed since the client's last event (or since now): versions already sent are not sent again.
-        var since = http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } last && long.TryParse(last, out var ticks)
-            ? new DateTimeOffset(ticks, TimeSpan.Zero)
-            : time.GetUtcNow();
+        // What changed since then: versions already sent on this connection are not sent again.
         var sent = new Dictionary<Guid, string>();
         var lastBeat = time.GetUtcNow();
         try
