@@ -127,8 +127,9 @@ public sealed class FeedTests(KestrelCaptureIngestApp app) : IClassFixture<Kestr
             }
 
             Assert.Equal("text/event-stream", feed.response.Content.Headers.ContentType?.MediaType);
-            var stream = await feed.response.Content.ReadAsStreamAsync();
-            feed.reading = Task.Run(() => feed.ReadAsync(stream));
+            // The reader is made here, not in the background task: a feed disposed at once must find it made.
+            var reader = new StreamReader(await feed.response.Content.ReadAsStreamAsync());
+            feed.reading = Task.Run(() => feed.ReadAsync(reader));
             return feed;
         }
 
@@ -160,9 +161,9 @@ public sealed class FeedTests(KestrelCaptureIngestApp app) : IClassFixture<Kestr
             stop.Dispose();
         }
 
-        private async Task ReadAsync(Stream stream)
+        private async Task ReadAsync(StreamReader reader)
         {
-            using var reader = new StreamReader(stream);
+            using var owned = reader;
             string? id = null, name = null, data = null;
             while (await reader.ReadLineAsync(stop.Token) is { } line)
             {

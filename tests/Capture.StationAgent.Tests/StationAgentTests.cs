@@ -83,6 +83,28 @@ public sealed class StationAgentTests(AgentSystemFixture fixture)
     }
 
     [Fact]
+    public async Task A_kept_feed_position_the_service_refuses_is_dropped_and_verdicts_arrive_again()
+    {
+        var day = await CaptureDay.CreateAsync(fixture, students: 1);
+        await using var h = AgentHarness.Start(fixture, day, day.Stations[0]);
+        await Eventually.TrueAsync(() => h.Agent.Snapshot().FeedConnected, Patience, "the feed connected");
+
+        // A damaged journal: the kept position is no event id the service could have sent. The agent restarts on it.
+        h.Agent.Journal.SetSetting(VerdictFeed.LastEventKey, "not-an-event-id");
+        await h.StopAbruptlyAsync();
+        h.StartAgent();
+
+        // The service answers 400 to that id; the agent drops it and follows from now, so the next verdict still arrives.
+        var scan = await h.ScanAsync(day.Students[0].CaptureCode);
+        await h.Camera.ShootAsync(TestImages.Jpeg());
+        await Eventually.TrueAsync(() => h.Agent.Journal.All() is [{ ServerPhotoId: not null }], Patience, "the shot stored");
+        var photoId = h.Agent.Journal.All()[0].ServerPhotoId;
+        await Eventually.TrueAsync(() => h.Feed.Any(f => f.Id == photoId), Patience, "the shot on the station's feed");
+        Assert.Equal(scan.ShootNumber, h.Feed.First(f => f.Id == photoId).ShootNumber);
+        Assert.True(long.TryParse(h.Agent.Journal.GetSetting(VerdictFeed.LastEventKey), out _), "the journal keeps the new position");
+    }
+
+    [Fact]
     public async Task Shots_taken_while_the_network_is_down_are_replayed_in_order_under_their_shoot_numbers()
     {
         var day = await CaptureDay.CreateAsync(fixture, students: 2);

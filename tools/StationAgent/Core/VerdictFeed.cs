@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using System.Text.Json;
 
@@ -10,7 +11,8 @@ namespace Capture.StationAgent.Core;
 /// </summary>
 public sealed class VerdictFeed(AgentOptions options, Journal journal, CaptureApi api, AgentStatus status)
 {
-    private const string LastEventKey = "feed_last_event_id";
+    /// <summary>The journal setting that keeps the id of the last feed event seen.</summary>
+    public const string LastEventKey = "feed_last_event_id";
 
     public event Action<FeedPhoto, Shot?>? PhotoChanged;
 
@@ -47,6 +49,14 @@ public sealed class VerdictFeed(AgentOptions options, Journal journal, CaptureAp
 
             return request;
         }, ct, HttpCompletionOption.ResponseHeadersRead);
+        if (response.StatusCode == HttpStatusCode.BadRequest && journal.GetSetting(LastEventKey) is not null)
+        {
+            // The service refuses the id the journal kept (a damaged journal, a clock far off): follow from now rather
+            // than be refused on every reconnect. Shots already judged stay in the journal; new verdicts still arrive.
+            journal.SetSetting(LastEventKey, null);
+            throw new HttpRequestException("feed: 400 for the kept Last-Event-ID; following from now");
+        }
+
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"feed: {(int)response.StatusCode}");
